@@ -1,0 +1,511 @@
+// The one module that reads raw configuration. Everything else receives a typed,
+// validated PlatformConfig. Validation reports every problem at once, each naming the
+// key, the bad value and the fix, before a single resource is registered.
+import { Netmask } from "netmask";
+import { z } from "zod";
+import * as pulumi from "@pulumi/pulumi";
+
+export const PROJECT = "platform";
+export const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** EKS standard-support end dates (AWS EKS Kubernetes version calendar). */
+export const EKS_STANDARD_SUPPORT_END: Readonly<Record<string, string>> = {
+  "1.33": "2026-07-29",
+  "1.34": "2026-12-02",
+  "1.35": "2027-03-27",
+};
+export const DEFAULT_KUBERNETES_VERSION = "1.35";
+
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+/** Values CloudWatch Logs accepts for retentionInDays. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const DNS_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
+const NODE_GROUP_NAME = /^[a-z][a-z0-9-]{0,37}$/;
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map((c) => new Netmask(c));
+
+// ---------------------------------------------------------------------------------------
+// Schema of the raw keys (under the `platform:` namespace). Every field is optional here;
+// per-environment profiles fill the gaps, so a stack file only states what it changes.
+
+const cidrString = z.string().refine((s) => parseCidr(s) !== undefined, {
+  message: "must be an IPv4 CIDR such as 10.0.0.0/16",
+});
+
+const nodeGroupSchema = z
+  .object({
+    name: z.string().regex(NODE_GROUP_NAME, "must be lowercase letters, digits and '-', starting with a letter, at most 38 characters"),
+    instanceTypes: z
+      .array(z.string().regex(INSTANCE_TYPE, "must be an EC2 instance type such as m7i.large"))
+      .min(1, "list at least one instance type"),
+    minSize: z.coerce.number().int("must be a whole number").min(0, "must be >= 0"),
+    desiredSize: z.coerce.number().int("must be a whole number").min(0, "must be >= 0"),
+    maxSize: z.coerce.number().int("must be a whole number").min(1, "must be >= 1").max(1000, "must be <= 1000"),
+    capacityType: z.enum(["ON_DEMAND", "SPOT"], { message: "must be ON_DEMAND or SPOT" }).default("ON_DEMAND"),
+    amiFamily: z.enum(["AL2023", "Bottlerocket"], { message: "must be AL2023 or Bottlerocket" }).default("AL2023"),
+    diskSizeGiB: z.coerce.number().int("must be a whole number").min(20, "must be >= 20 GiB").max(16384, "must be <= 16384 GiB").default(50),
+    labels: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+const rawSchema = z
+  .object({
+    environment: z.enum(ENVIRONMENTS, { message: `must be one of ${ENVIRONMENTS.join(", ")}` }),
+    region: z.string().regex(REGION, "must be an AWS region such as eu-west-1"),
+    clusterName: z.string().regex(CLUSTER_NAME, "must start with a letter and hold only letters, digits and '-', at most 63 characters").optional(),
+    availabilityZoneCount: z.coerce.number().int("must be a whole number").min(2, "EKS needs subnets in at least 2 availability zones").max(4, "must be at most 4").optional(),
+    vpcCidr: cidrString.optional(),
+    serviceCidr: cidrString.optional(),
+    natGateways: z.enum(["single", "perAz"], { message: "must be single or perAz" }).optional(),
+    kubernetesVersion: z.string().optional(),
+    nodeGroups: z.array(nodeGroupSchema).min(1, "define at least one node group for system pods").optional(),
+    endpointPrivateAccess: z.boolean({ message: "must be true or false" }).optional(),
+    endpointPublicAccessCidrs: z.array(cidrString).optional(),
+    clusterAdmins: z.array(z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin")).optional(),
+    clusterViewers: z.array(z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-viewer")).optional(),
+    deployerAccess: z.boolean({ message: "must be true or false" }).optional(),
+    domain: z.string().regex(DNS_NAME, "must be a lowercase DNS name such as dev.example.com"),
+    hostedZoneId: z.string().regex(HOSTED_ZONE_ID, "must be a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ"),
+    tags: z
+      .record(
+        z.string().min(1).max(128, "tag keys are at most 128 characters").refine((k) => !k.toLowerCase().startsWith("aws:"), "the aws: prefix is reserved by AWS"),
+        z.string().max(256, "tag values are at most 256 characters"),
+      )
+      .optional(),
+    controlPlaneLogTypes: z.array(z.enum(CONTROL_PLANE_LOG_TYPES, { message: `must be among ${CONTROL_PLANE_LOG_TYPES.join(", ")}` })).optional(),
+    logRetentionDays: z.coerce
+      .number()
+      .refine((n) => (LOG_RETENTION_DAYS as readonly number[]).includes(n), `must be one of CloudWatch's values: ${LOG_RETENTION_DAYS.join(", ")}`)
+      .optional(),
+    karpenterCapacityTypes: z.array(z.enum(["spot", "on-demand"], { message: "must be spot or on-demand" })).min(1).optional(),
+    karpenterArchitectures: z.array(z.enum(["amd64", "arm64"], { message: "must be amd64 or arm64" })).min(1).optional(),
+    karpenterCpuLimit: z.coerce.number().int("must be a whole number").min(1, "must be >= 1").optional(),
+    protectStatefulResources: z.boolean({ message: "must be true or false" }).optional(),
+  })
+  .strict();
+
+type RawConfig = z.infer<typeof rawSchema>;
+type NodeGroupInput = z.infer<typeof nodeGroupSchema>;
+
+export interface NodeGroupConfig {
+  name: string;
+  instanceTypes: string[];
+  minSize: number;
+  desiredSize: number;
+  maxSize: number;
+  capacityType: "ON_DEMAND" | "SPOT";
+  amiFamily: "AL2023" | "Bottlerocket";
+  architecture: "x86_64" | "arm64";
+  diskSizeGiB: number;
+  labels: Record<string, string>;
+}
+
+export interface PlatformConfig {
+  project: string;
+  stack: string;
+  environment: Environment;
+  region: string;
+  clusterName: string;
+  availabilityZoneCount: number;
+  vpcCidr: string;
+  serviceCidr: string;
+  natGateways: "single" | "perAz";
+  kubernetesVersion: string;
+  nodeGroups: NodeGroupConfig[];
+  endpoint: { privateAccess: boolean; publicAccess: boolean; publicAccessCidrs: string[] };
+  clusterAdmins: string[];
+  clusterViewers: string[];
+  deployerAccess: boolean;
+  dns: { domain: string; hostedZoneId: string };
+  tags: Record<string, string>;
+  controlPlaneLogTypes: (typeof CONTROL_PLANE_LOG_TYPES)[number][];
+  logRetentionDays: number;
+  karpenter: { capacityTypes: ("spot" | "on-demand")[]; architectures: ("amd64" | "arm64")[]; cpuLimit: number };
+  /** Protect stateful resources (keys, buckets, log groups, the cluster) from deletion. */
+  protect: boolean;
+  /** Derived, non-overlapping subnet plan. */
+  subnets: { private: string[]; public: string[] };
+}
+
+/** Per-environment defaults: dev cheap, staging prod-shaped but smaller, prod highly available. */
+export const PROFILES: Record<Environment, Required<Omit<RawConfig, "environment" | "region" | "domain" | "hostedZoneId" | "clusterName" | "tags">>> = {
+  dev: {
+    availabilityZoneCount: 2,
+    vpcCidr: "10.10.0.0/16",
+    serviceCidr: "172.20.0.0/16",
+    natGateways: "single",
+    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+    nodeGroups: [
+      { name: "system", instanceTypes: ["t3.large", "t3a.large", "m5.large"], minSize: 1, desiredSize: 2, maxSize: 3, capacityType: "SPOT", amiFamily: "AL2023", diskSizeGiB: 30, labels: {} },
+    ],
+    endpointPrivateAccess: true,
+    endpointPublicAccessCidrs: [],
+    clusterAdmins: [],
+    clusterViewers: [],
+    deployerAccess: true,
+    controlPlaneLogTypes: ["api", "audit", "authenticator"],
+    logRetentionDays: 7,
+    karpenterCapacityTypes: ["spot"],
+    karpenterArchitectures: ["amd64", "arm64"],
+    karpenterCpuLimit: 32,
+    protectStatefulResources: false,
+  },
+  staging: {
+    availabilityZoneCount: 3,
+    vpcCidr: "10.20.0.0/16",
+    serviceCidr: "172.20.0.0/16",
+    natGateways: "perAz",
+    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+    nodeGroups: [
+      { name: "system", instanceTypes: ["m6i.large", "m7i.large"], minSize: 2, desiredSize: 3, maxSize: 4, capacityType: "ON_DEMAND", amiFamily: "AL2023", diskSizeGiB: 50, labels: {} },
+    ],
+    endpointPrivateAccess: true,
+    endpointPublicAccessCidrs: [],
+    clusterAdmins: [],
+    clusterViewers: [],
+    deployerAccess: true,
+    controlPlaneLogTypes: ["api", "audit", "authenticator"],
+    logRetentionDays: 30,
+    karpenterCapacityTypes: ["spot", "on-demand"],
+    karpenterArchitectures: ["amd64", "arm64"],
+    karpenterCpuLimit: 64,
+    protectStatefulResources: false,
+  },
+  prod: {
+    availabilityZoneCount: 3,
+    vpcCidr: "10.30.0.0/16",
+    serviceCidr: "172.20.0.0/16",
+    natGateways: "perAz",
+    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+    nodeGroups: [
+      { name: "system", instanceTypes: ["m6i.xlarge", "m7i.xlarge"], minSize: 3, desiredSize: 3, maxSize: 6, capacityType: "ON_DEMAND", amiFamily: "AL2023", diskSizeGiB: 80, labels: {} },
+    ],
+    endpointPrivateAccess: true,
+    endpointPublicAccessCidrs: [],
+    clusterAdmins: [],
+    clusterViewers: [],
+    deployerAccess: true,
+    controlPlaneLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+    logRetentionDays: 365,
+    karpenterCapacityTypes: ["on-demand", "spot"],
+    karpenterArchitectures: ["amd64", "arm64"],
+    karpenterCpuLimit: 256,
+    protectStatefulResources: true,
+  },
+};
+
+/** Keys that are objects or lists of objects; Pulumi's project-config schema cannot type them. */
+export const OBJECT_KEYS = ["nodeGroups", "tags"] as const;
+export const CONFIG_KEYS = Object.keys(rawSchema.shape) as (keyof RawConfig)[];
+
+// ---------------------------------------------------------------------------------------
+
+export class ConfigError extends pulumi.RunError {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface ParseOptions {
+  project?: string;
+  stack?: string;
+  /** The date against which EKS standard support is judged (tests pin it). */
+  now?: Date;
+}
+
+/**
+ * Validates raw config (keys without the `platform:` prefix, values already decoded)
+ * and returns the typed config, or throws ConfigError listing every problem.
+ */
+export function parseConfig(raw: Record<string, unknown>, opts: ParseOptions = {}): PlatformConfig {
+  const project = opts.project ?? PROJECT;
+  const problems: string[] = [];
+  const key = (path: PropertyKey[]) => `${project}:${formatPath(path)}`;
+
+  // Each key (and each node group) is parsed on its own, so one bad value does not
+  // hide the problems of the others; cross-key checks run on what did parse.
+  const r: Partial<RawConfig> = {};
+  const rawObj = raw !== null && typeof raw === "object" ? raw : {};
+  for (const k of Object.keys(rawObj)) {
+    if (!(k in rawSchema.shape)) {
+      const hint = closest(k, CONFIG_KEYS as string[]);
+      problems.push(`${key([k])}: unknown key.${hint ? ` Did you mean '${hint}'?` : ""} Fix: rename or remove it.`);
+    }
+  }
+  for (const k of CONFIG_KEYS) {
+    if (k === "nodeGroups" && Array.isArray(rawObj[k])) {
+      const groups: NodeGroupInput[] = [];
+      (rawObj[k] as unknown[]).forEach((g, i) => {
+        const res = nodeGroupSchema.safeParse(g);
+        if (res.success) groups.push(res.data);
+        else reportIssues(res.error.issues, [k, i], g, key, problems);
+      });
+      if ((rawObj[k] as unknown[]).length === 0) problems.push(`${key([k])}: define at least one node group for system pods (got []).`);
+      else if (groups.length === (rawObj[k] as unknown[]).length) r.nodeGroups = groups;
+      continue;
+    }
+    const res = (rawSchema.shape[k] as z.ZodTypeAny).safeParse(rawObj[k]);
+    if (res.success) (r as any)[k] = res.data;
+    else reportIssues(res.error.issues, [k], rawObj[k], key, problems);
+  }
+  if (!r.environment || !r.region || !r.domain || !r.hostedZoneId) throw new ConfigError(problems);
+
+  const p = PROFILES[r.environment];
+  const pick = <K extends keyof typeof p>(k: K): NonNullable<(typeof p)[K]> => (r[k as keyof RawConfig] ?? p[k]) as NonNullable<(typeof p)[K]>;
+
+  const now = opts.now ?? new Date();
+  const kubernetesVersion = pick("kubernetesVersion");
+  const supportEnd = EKS_STANDARD_SUPPORT_END[kubernetesVersion];
+  const supported = Object.entries(EKS_STANDARD_SUPPORT_END)
+    .filter(([, end]) => new Date(`${end}T23:59:59Z`) >= now)
+    .map(([v]) => v);
+  if (!supportEnd) {
+    problems.push(`${key(["kubernetesVersion"])}: ${JSON.stringify(kubernetesVersion)} is not an EKS version this program knows. Fix: use one in standard support: ${supported.join(", ")}.`);
+  } else if (new Date(`${supportEnd}T23:59:59Z`) < now) {
+    problems.push(`${key(["kubernetesVersion"])}: ${kubernetesVersion} left EKS standard support on ${supportEnd}. Fix: upgrade to ${supported.join(" or ")}.`);
+  }
+
+  const vpcCidr = pick("vpcCidr");
+  const serviceCidr = pick("serviceCidr");
+  const azCount = pick("availabilityZoneCount");
+  checkNetwork(vpcCidr, "vpcCidr", 16, 20, key, problems);
+  checkNetwork(serviceCidr, "serviceCidr", 12, 24, key, problems);
+  const vpc = parseCidr(vpcCidr);
+  const svc = parseCidr(serviceCidr);
+  if (vpc && svc && overlaps(vpc, svc)) {
+    problems.push(`${key(["serviceCidr"])}: ${serviceCidr} overlaps vpcCidr ${vpcCidr}. Fix: pick a service range outside the VPC, such as 172.20.0.0/16.`);
+  }
+
+  const nodeGroups: NodeGroupConfig[] = [];
+  const groups = pick("nodeGroups");
+  const groupPath = r.nodeGroups ? "nodeGroups" : "nodeGroups (profile default)";
+  const seen = new Set<string>();
+  groups.forEach((g, i) => {
+    const k = (f: string) => `${project}:${groupPath}[${i}].${f}`;
+    if (seen.has(g.name)) problems.push(`${k("name")}: duplicate node group name ${JSON.stringify(g.name)}. Fix: give each node group a unique name.`);
+    seen.add(g.name);
+    if (g.minSize > g.desiredSize) problems.push(`${k("minSize")}: ${g.minSize} is above desiredSize ${g.desiredSize}. Fix: keep minSize <= desiredSize <= maxSize.`);
+    if (g.desiredSize > g.maxSize) problems.push(`${k("maxSize")}: ${g.maxSize} is below desiredSize ${g.desiredSize}. Fix: keep minSize <= desiredSize <= maxSize.`);
+    const arches = new Set(g.instanceTypes.map(architectureOf));
+    if (arches.size > 1) problems.push(`${k("instanceTypes")}: mixes x86_64 and arm64 types (${g.instanceTypes.join(", ")}); one AMI serves one architecture. Fix: split them into two node groups.`);
+    nodeGroups.push({ ...g, architecture: architectureOf(g.instanceTypes[0]) });
+  });
+  if (r.environment === "prod" && !nodeGroups.some((g) => g.capacityType === "ON_DEMAND" && g.minSize >= 2)) {
+    problems.push(`${key(["nodeGroups"])}: prod needs at least one ON_DEMAND node group with minSize >= 2 so system pods survive a node loss. Fix: set capacityType ON_DEMAND and minSize 2 or more on one group.`);
+  }
+
+  const publicAccessCidrs = pick("endpointPublicAccessCidrs");
+  const privateAccess = pick("endpointPrivateAccess");
+  publicAccessCidrs.forEach((c, i) => {
+    const n = parseCidr(c);
+    if (n && n.bitmask === 0 && r.environment === "prod") {
+      problems.push(`${key(["endpointPublicAccessCidrs", i])}: ${c} opens the prod API endpoint to the whole internet. Fix: list your office and CI egress ranges, or leave the list empty for a private-only endpoint.`);
+    }
+    if (n && `${n.base}/${n.bitmask}` !== c) problems.push(`${key(["endpointPublicAccessCidrs", i])}: ${c} is not a network address. Fix: use ${n.base}/${n.bitmask}.`);
+  });
+  if (!privateAccess && publicAccessCidrs.length === 0) {
+    problems.push(`${key(["endpointPrivateAccess"])}: false with no endpointPublicAccessCidrs leaves the API server unreachable. Fix: enable private access or list public CIDRs.`);
+  }
+
+  for (const listKey of ["clusterAdmins", "clusterViewers"] as const) {
+    const list = pick(listKey);
+    const dup = list.find((a, i) => list.indexOf(a) !== i);
+    if (dup) problems.push(`${key([listKey])}: ${dup} is listed twice. Fix: list each principal once.`);
+  }
+  const both = pick("clusterAdmins").filter((a) => pick("clusterViewers").includes(a));
+  if (both.length) problems.push(`${key(["clusterViewers"])}: ${both[0]} is also a cluster admin; one principal has one access entry. Fix: keep it in one list.`);
+
+  const tags = r.tags ?? {};
+  for (const reserved of ["environment", "managed-by", "platform:stack"]) {
+    if (reserved in tags) problems.push(`${key(["tags", reserved])}: is set by the program. Fix: remove it from tags.`);
+  }
+
+  const logTypes = pick("controlPlaneLogTypes");
+  for (const required of ["api", "audit", "authenticator"] as const) {
+    if (!logTypes.includes(required)) problems.push(`${key(["controlPlaneLogTypes"])}: must include ${required} (audit trail). Fix: add "${required}".`);
+  }
+  if (r.environment === "prod" && logTypes.length < CONTROL_PLANE_LOG_TYPES.length) {
+    problems.push(`${key(["controlPlaneLogTypes"])}: prod keeps all five control-plane log types. Fix: list ${CONTROL_PLANE_LOG_TYPES.join(", ")}.`);
+  }
+
+  let subnets = { private: [] as string[], public: [] as string[] };
+  if (vpc && svc && problems.length === 0) subnets = planSubnets(vpcCidr, azCount);
+
+  if (problems.length) throw new ConfigError(problems);
+
+  return {
+    project,
+    stack: opts.stack ?? r.environment,
+    environment: r.environment,
+    region: r.region,
+    clusterName: r.clusterName ?? `${project}-${r.environment}`,
+    availabilityZoneCount: azCount,
+    vpcCidr,
+    serviceCidr,
+    natGateways: pick("natGateways"),
+    kubernetesVersion,
+    nodeGroups,
+    endpoint: { privateAccess, publicAccess: publicAccessCidrs.length > 0, publicAccessCidrs },
+    clusterAdmins: pick("clusterAdmins"),
+    clusterViewers: pick("clusterViewers"),
+    deployerAccess: pick("deployerAccess"),
+    dns: { domain: r.domain, hostedZoneId: r.hostedZoneId },
+    tags: { ...tags, environment: r.environment, "managed-by": "pulumi", "platform:stack": opts.stack ?? r.environment },
+    controlPlaneLogTypes: logTypes,
+    logRetentionDays: pick("logRetentionDays"),
+    karpenter: { capacityTypes: pick("karpenterCapacityTypes"), architectures: pick("karpenterArchitectures"), cpuLimit: pick("karpenterCpuLimit") },
+    protect: pick("protectStatefulResources"),
+    subnets,
+  };
+}
+
+/**
+ * Decodes Pulumi's flat config map (`platform:key` -> string) into raw values: objects
+ * and lists arrive JSON-encoded, booleans as "true"/"false"; strings stay strings, so
+ * a version such as "1.30" is never read as the number 1.3.
+ */
+export function decodeConfigMap(all: Record<string, string>, project = PROJECT): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  const prefix = `${project}:`;
+  for (const [k, v] of Object.entries(all)) {
+    if (!k.startsWith(prefix)) continue;
+    const name = k.slice(prefix.length);
+    const t = v.trim();
+    if (t.startsWith("{") || t.startsWith("[") || t === "true" || t === "false") {
+      try {
+        raw[name] = JSON.parse(t);
+        continue;
+      } catch {
+        // fall through: the schema reports the bad value under its key
+      }
+    }
+    raw[name] = v;
+  }
+  return raw;
+}
+
+/** Reads and validates the current stack's config; the only reader of raw config. */
+export function loadConfig(opts: ParseOptions = {}): PlatformConfig {
+  return parseConfig(decodeConfigMap(pulumi.runtime.allConfig(), opts.project ?? PROJECT), {
+    stack: pulumi.getStack(),
+    ...opts,
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Network math (netmask does the CIDR arithmetic).
+
+export function parseCidr(s: string): Netmask | undefined {
+  if (typeof s !== "string" || !/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(s)) return undefined;
+  try {
+    return new Netmask(s);
+  } catch {
+    return undefined;
+  }
+}
+
+function overlaps(a: Netmask, b: Netmask): boolean {
+  return a.contains(b.base) || b.contains(a.base);
+}
+
+function checkNetwork(cidr: string, name: string, minPrefix: number, maxPrefix: number, key: (p: PropertyKey[]) => string, problems: string[]) {
+  const n = parseCidr(cidr);
+  if (!n) return; // the schema already reported it
+  if (`${n.base}/${n.bitmask}` !== cidr) problems.push(`${key([name])}: ${cidr} is not a network address. Fix: use ${n.base}/${n.bitmask}.`);
+  if (n.bitmask < minPrefix || n.bitmask > maxPrefix) problems.push(`${key([name])}: prefix /${n.bitmask} is outside /${minPrefix}../${maxPrefix}. Fix: use a prefix in that range.`);
+  if (!PRIVATE_RANGES.some((r) => r.contains(n.base) && r.contains(n.broadcast ?? n.last))) {
+    problems.push(`${key([name])}: ${cidr} is not a private range. Fix: use a range inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10.`);
+  }
+}
+
+/**
+ * Splits the VPC into 2^k equal blocks (k the smallest with 2^k > azCount): one large
+ * private subnet per AZ (pods take VPC addresses under the VPC CNI), and the last block
+ * split again into small public subnets for load balancers and NAT gateways.
+ */
+export function planSubnets(vpcCidr: string, azCount: number): { private: string[]; public: string[] } {
+  const vpc = new Netmask(vpcCidr);
+  const k = Math.ceil(Math.log2(azCount + 1));
+  const privateBits = vpc.bitmask + k;
+  const blocks: Netmask[] = [];
+  let block = new Netmask(`${vpc.base}/${privateBits}`);
+  for (let i = 0; i < 2 ** k; i++) {
+    blocks.push(block);
+    block = block.next();
+  }
+  const spare = blocks[blocks.length - 1];
+  const publicBits = spare.bitmask + Math.ceil(Math.log2(azCount));
+  const pub: string[] = [];
+  let p = new Netmask(`${spare.base}/${publicBits}`);
+  for (let i = 0; i < azCount; i++) {
+    pub.push(`${p.base}/${p.bitmask}`);
+    p = p.next();
+  }
+  return { private: blocks.slice(0, azCount).map((b) => `${b.base}/${b.bitmask}`), public: pub };
+}
+
+/** Graviton families carry a `g` after the generation digit (m7g, c6gn, t4g, r8gd...). */
+export function architectureOf(instanceType: string): "x86_64" | "arm64" {
+  const family = instanceType.split(".")[0];
+  return /^[a-z]+\d+g/.test(family) ? "arm64" : "x86_64";
+}
+
+function reportIssues(issues: z.core.$ZodIssue[], base: PropertyKey[], value: unknown, key: (p: PropertyKey[]) => string, problems: string[]) {
+  for (const issue of issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const k of issue.keys) {
+        const hint = closest(k, Object.keys(nodeGroupSchema.shape));
+        problems.push(`${key([...base, ...issue.path, k])}: unknown key.${hint ? ` Did you mean '${hint}'?` : ""} Fix: rename or remove it.`);
+      }
+      continue;
+    }
+    const got = lookup(value, issue.path);
+    problems.push(`${key([...base, ...issue.path])}: ${issue.message} (${got === undefined ? "it is missing" : `got ${JSON.stringify(got)}`}).`);
+  }
+}
+
+function formatPath(path: PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) out += typeof seg === "number" ? `[${seg}]` : out ? `.${String(seg)}` : String(seg);
+  return out;
+}
+
+function lookup(obj: unknown, path: PropertyKey[]): unknown {
+  let cur: any = obj;
+  for (const seg of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = cur[seg as any];
+  }
+  return cur;
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,114 @@
+// The architecture, top to bottom: config in, components composed, outputs out.
+import * as aws from "@pulumi/aws";
+import { DefaultStorageClass, EksAddons, addonSpecs } from "./addons";
+import { EksCluster } from "./cluster";
+import { ConfigError, PlatformConfig, loadConfig } from "./config";
+import { Karpenter } from "./karpenter";
+import { MetricsServer } from "./metrics-server";
+import { Network } from "./network";
+import { NodeGroups } from "./nodes";
+
+export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Record<string, unknown>> {
+  const provider = new aws.Provider("aws", { region: cfg.region as aws.Region, defaultTags: { tags: cfg.tags } });
+  const withAws = { providers: [provider] };
+  const ha = cfg.environment === "prod";
+
+  // Facts from the account, read before anything is created (invokes run in preview too).
+  const [zones, caller, partition] = await Promise.all([
+    aws.getAvailabilityZones({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, { provider }),
+    aws.getCallerIdentity({}, { provider }),
+    aws.getPartition({}, { provider }),
+  ]);
+  if (zones.names.length < cfg.availabilityZoneCount) {
+    throw new ConfigError([
+      `${cfg.project}:availabilityZoneCount: ${cfg.availabilityZoneCount} zones requested but ${cfg.region} offers ${zones.names.length} (${zones.names.join(", ")}). Fix: lower availabilityZoneCount or pick another region.`,
+    ]);
+  }
+  const availabilityZones = [...zones.names].sort().slice(0, cfg.availabilityZoneCount);
+
+  // The identity running `pulumi up` needs cluster access to install the charts; resolve
+  // an assumed-role session to its role so the access entry survives new sessions.
+  const admins = [...cfg.clusterAdmins];
+  if (cfg.deployerAccess) {
+    const session = await aws.iam.getSessionContext({ arn: caller.arn }, { provider });
+    if (!admins.includes(session.issuerArn) && !cfg.clusterViewers.includes(session.issuerArn)) admins.push(session.issuerArn);
+  }
+
+  const network = new Network("network", {
+    clusterName: cfg.clusterName,
+    vpcCidr: cfg.vpcCidr,
+    privateSubnetCidrs: cfg.subnets.private,
+    publicSubnetCidrs: cfg.subnets.public,
+    availabilityZones,
+    natGateways: cfg.natGateways,
+    flowLogRetentionDays: cfg.logRetentionDays,
+    statefulOpts: { protect: cfg.protect, retainOnDelete: cfg.protect },
+  }, withAws);
+
+  const cluster = new EksCluster("eks", {
+    clusterName: cfg.clusterName,
+    kubernetesVersion: cfg.kubernetesVersion,
+    region: cfg.region,
+    accountId: caller.accountId,
+    partition: partition.partition,
+    vpcId: network.vpcId,
+    subnetIds: network.privateSubnetIds,
+    serviceCidr: cfg.serviceCidr,
+    endpoint: cfg.endpoint,
+    logTypes: cfg.controlPlaneLogTypes,
+    logRetentionDays: cfg.logRetentionDays,
+    admins,
+    viewers: cfg.clusterViewers,
+    protect: cfg.protect,
+    zonalShift: cfg.availabilityZoneCount >= 3,
+  }, withAws);
+
+  const specs = addonSpecs(cfg.environment);
+  const coreAddons = new EksAddons("addons-core", { cluster: cluster.identity, kubernetesVersion: cfg.kubernetesVersion, phase: "pre-compute", addons: specs.preCompute }, withAws);
+  const nodes = new NodeGroups("nodes", {
+    clusterName: cluster.name,
+    kubernetesVersion: cluster.version,
+    partition: partition.partition,
+    subnetIds: network.privateSubnetIds,
+    groups: cfg.nodeGroups,
+  }, { ...withAws, dependsOn: [coreAddons] });
+  const addons = new EksAddons("addons", { cluster: cluster.identity, kubernetesVersion: cfg.kubernetesVersion, phase: "post-compute", addons: specs.postCompute }, { ...withAws, dependsOn: [nodes] });
+  const storage = new DefaultStorageClass("storage", { provider: cluster.provider, dependsOn: [addons] });
+
+  const karpenter = new Karpenter("karpenter", {
+    cluster: cluster.identity,
+    clusterName: cfg.clusterName,
+    clusterEndpoint: cluster.endpoint,
+    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    region: cfg.region,
+    provider: cluster.provider,
+    capacityTypes: cfg.karpenter.capacityTypes,
+    architectures: cfg.karpenter.architectures,
+    cpuLimit: cfg.karpenter.cpuLimit,
+    replicas: ha ? 2 : 1,
+    dependsOn: [nodes, addons],
+  }, withAws);
+  new MetricsServer("metrics-server", { provider: cluster.provider, replicas: ha ? 2 : 1, dependsOn: [nodes, addons] });
+
+  return {
+    environment: cfg.environment,
+    region: cfg.region,
+    availabilityZones,
+    vpcId: network.vpcId,
+    privateSubnetIds: network.privateSubnetIds,
+    publicSubnetIds: network.publicSubnetIds,
+    clusterName: cluster.name,
+    clusterEndpoint: cluster.endpoint,
+    clusterCertificateAuthority: cluster.certificateAuthority,
+    clusterVersion: cluster.version,
+    clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+    oidcProviderArn: cluster.oidcProviderArn,
+    oidcIssuerUrl: cluster.oidcIssuer,
+    kmsKeyArn: cluster.kmsKeyArn,
+    nodeRoleArn: nodes.roleArn,
+    karpenterNodeRoleName: karpenter.nodeRoleName,
+    karpenterInterruptionQueue: karpenter.queueName,
+    defaultStorageClass: storage.name,
+    kubeconfig: cluster.kubeconfig,
+  };
+}
