@@ -7,6 +7,7 @@ import { Karpenter } from "./karpenter";
 import { MetricsServer } from "./metrics-server";
 import { Network } from "./network";
 import { NodeGroups } from "./nodes";
+import { platformServices } from "./services";
 
 export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Record<string, unknown>> {
   const provider = new aws.Provider("aws", { region: cfg.region as aws.Region, defaultTags: { tags: cfg.tags } });
@@ -90,6 +91,8 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
   }, withAws);
   new MetricsServer("metrics-server", { provider: cluster.provider, replicas: ha ? 2 : 1, dependsOn: [nodes, addons] });
 
+  const services = platformServices({ cfg, cluster, network, awsProvider: provider, k8sProvider: cluster.provider, dependsOn: [nodes, addons, storage] });
+
   return {
     environment: cfg.environment,
     region: cfg.region,
@@ -110,5 +113,6 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
     karpenterInterruptionQueue: karpenter.queueName,
     defaultStorageClass: storage.name,
     kubeconfig: cluster.kubeconfig,
+    ...services.outputs,
   };
 }
