@@ -50,7 +50,8 @@ export class EksAddons extends pulumi.ComponentResource {
         podIdentityAssociations: identity ? [{ roleArn: identity.roleArn, serviceAccount: identity.serviceAccount }] : undefined,
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
-      }, { parent: this });
+        // Component dependsOn does not reach children: post-compute addons wait for nodes.
+      }, { parent: this, dependsOn: opts?.dependsOn });
     }
     this.registerOutputs({ addons: Object.keys(this.addons) });
   }

@@ -43,7 +43,7 @@ const nodeGroupSchema = z
     name: z.string().regex(NODE_GROUP_NAME, "must be lowercase letters, digits and '-', starting with a letter, at most 38 characters"),
     instanceTypes: z
       .array(z.string().regex(INSTANCE_TYPE, "must be an EC2 instance type such as m7i.large"))
-      .min(1, "list at least one instance type"),
+      .min(1, "must list at least one instance type"),
     minSize: z.coerce.number().int("must be a whole number").min(0, "must be >= 0"),
     desiredSize: z.coerce.number().int("must be a whole number").min(0, "must be >= 0"),
     maxSize: z.coerce.number().int("must be a whole number").min(1, "must be >= 1").max(1000, "must be <= 1000"),
@@ -59,12 +59,12 @@ const rawSchema = z
     environment: z.enum(ENVIRONMENTS, { message: `must be one of ${ENVIRONMENTS.join(", ")}` }),
     region: z.string().regex(REGION, "must be an AWS region such as eu-west-1"),
     clusterName: z.string().regex(CLUSTER_NAME, "must start with a letter and hold only letters, digits and '-', at most 63 characters").optional(),
-    availabilityZoneCount: z.coerce.number().int("must be a whole number").min(2, "EKS needs subnets in at least 2 availability zones").max(4, "must be at most 4").optional(),
+    availabilityZoneCount: z.coerce.number().int("must be a whole number").min(2, "must be at least 2 (EKS needs subnets in two zones)").max(4, "must be at most 4").optional(),
     vpcCidr: cidrString.optional(),
     serviceCidr: cidrString.optional(),
     natGateways: z.enum(["single", "perAz"], { message: "must be single or perAz" }).optional(),
     kubernetesVersion: z.string().optional(),
-    nodeGroups: z.array(nodeGroupSchema).min(1, "define at least one node group for system pods").optional(),
+    nodeGroups: z.array(nodeGroupSchema).min(1, "must list at least one node group for system pods").optional(),
     endpointPrivateAccess: z.boolean({ message: "must be true or false" }).optional(),
     endpointPublicAccessCidrs: z.array(cidrString).optional(),
     clusterAdmins: z.array(z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/platform-admin")).optional(),
@@ -247,7 +247,7 @@ export function parseConfig(raw: Record<string, unknown>, opts: ParseOptions = {
         if (res.success) groups.push(res.data);
         else reportIssues(res.error.issues, [k, i], g, key, problems);
       });
-      if ((rawObj[k] as unknown[]).length === 0) problems.push(`${key([k])}: define at least one node group for system pods (got []).`);
+      if ((rawObj[k] as unknown[]).length === 0) problems.push(`${key([k])}: must list at least one node group for system pods (got []).`);
       else if (groups.length === (rawObj[k] as unknown[]).length) r.nodeGroups = groups;
       continue;
     }
@@ -457,17 +457,29 @@ export function architectureOf(instanceType: string): "x86_64" | "arm64" {
   return /^[a-z]+\d+g/.test(family) ? "arm64" : "x86_64";
 }
 
+const TYPE_NAMES: Record<string, string> = { number: "a number", array: "a list", object: "a map", string: "a string", boolean: "true or false" };
+
 function reportIssues(issues: z.core.$ZodIssue[], base: PropertyKey[], value: unknown, key: (p: PropertyKey[]) => string, problems: string[]) {
   for (const issue of issues) {
+    const path = [...base, ...issue.path];
+    const got = lookup(value, issue.path);
+    const shown = got === undefined ? "it is missing" : `got ${JSON.stringify(got)}`;
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) {
         const hint = closest(k, Object.keys(nodeGroupSchema.shape));
-        problems.push(`${key([...base, ...issue.path, k])}: unknown key.${hint ? ` Did you mean '${hint}'?` : ""} Fix: rename or remove it.`);
+        problems.push(`${key([...path, k])}: unknown key.${hint ? ` Did you mean '${hint}'?` : ""} Fix: rename or remove it.`);
       }
-      continue;
+    } else if (issue.code === "invalid_key") {
+      // A record key failed: report the key's own message under the key's path.
+      const k = issue.path[issue.path.length - 1];
+      for (const inner of issue.issues) problems.push(`${key(path)}: ${inner.message} (key ${JSON.stringify(k)}). Fix: rename the key.`);
+    } else if (issue.code === "invalid_type" && got === undefined) {
+      problems.push(`${key(path)}: is required (it is missing). Fix: set it in stacks/Pulumi.<stack>.yaml; Pulumi.yaml describes it.`);
+    } else if (issue.code === "invalid_type") {
+      problems.push(`${key(path)}: must be ${TYPE_NAMES[issue.expected] ?? issue.expected} (${shown}).`);
+    } else {
+      problems.push(`${key(path)}: ${issue.message} (${shown}).`);
     }
-    const got = lookup(value, issue.path);
-    problems.push(`${key([...base, ...issue.path])}: ${issue.message} (${got === undefined ? "it is missing" : `got ${JSON.stringify(got)}`}).`);
   }
 }
 

@@ -75,6 +75,8 @@ export class NodeGroups extends pulumi.ComponentResource {
         labels: { ...g.labels, "platform.io/node-group": g.name },
       }, {
         parent: this,
+        // Component dependsOn does not reach children: nodes wait for the CNI themselves.
+        dependsOn: opts?.dependsOn,
         // The desired size drifts with manual scaling; do not fight it on every up.
         ignoreChanges: ["scalingConfig.desiredSize"],
         // A prefix name lets a replacement come up before the old group goes.

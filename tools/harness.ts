@@ -169,7 +169,7 @@ function invokeResult(token: string, inputs: Record<string, any>, region: string
 
 /** Turns wire values into plain JSON: secrets as "[secret]", unknowns as "[unknown]". */
 export function plain(v: unknown): unknown {
-  if (v === UNKNOWN) return "[unknown]";
+  if (v === UNKNOWN || pulumi.isUnknown(v)) return "[unknown]";
   if (Array.isArray(v)) return v.map(plain);
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
@@ -229,7 +229,7 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pre
           outputs: plain(states.get(`${req.getType()}::${req.getName()}`) ?? {}) as Record<string, unknown>,
           protect: !!req.getProtect(),
           retainOnDelete: !!req.getRetainondelete(),
-          dependsOn: req.getDependenciesList().filter((u: string) => !propDeps.has(u)).sort(),
+          dependsOn: [...new Set<string>(req.getDependenciesList().filter((u: string) => !propDeps.has(u)))].sort(),
         });
       }
       callback(err, resp);
