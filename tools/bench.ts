@@ -1,0 +1,71 @@
+// `npm run bench`: the speed figures the project promises, printed, never asserted in a
+// test (timings flake). Each figure is the median of several runs in fresh processes.
+//   plan:   `npm run plan -- --stack prod` against the floor (start Node, load the SDKs); target <= 2x
+//   tests:  the whole `npm test` (type-check + mocha); target < 30 s
+//   policy: tools/bench/policy.ts (offline checker vs YAML parsing), when present
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+
+const ROOT = path.resolve(__dirname, "..");
+const NODE = process.execPath;
+
+interface Timing {
+  ms: number;
+  maxRssMb: number;
+}
+
+/** Runs a command in a fresh process and measures wall time and its peak RSS (via /proc when GNU time is absent). */
+function timeOnce(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Timing {
+  const start = process.hrtime.bigint();
+  const useTime = fs.existsSync("/usr/bin/time");
+  const res = useTime
+    ? spawnSync("/usr/bin/time", ["-f", "%M", cmd, ...args], { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 28 })
+    : spawnSync(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, encoding: "utf8", maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${res.status}:\n${res.stderr}`);
+  const kb = useTime ? Number(res.stderr.trim().split("\n").pop()) : NaN;
+  return { ms, maxRssMb: kb / 1024 };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function measure(label: string, runs: number, cmd: string, args: string[]): Timing {
+  timeOnce(cmd, args); // warm the file cache
+  const ts = Array.from({ length: runs }, () => timeOnce(cmd, args));
+  const t = { ms: median(ts.map((x) => x.ms)), maxRssMb: median(ts.map((x) => x.maxRssMb)) };
+  console.log(`${label.padEnd(34)} ${(t.ms / 1000).toFixed(2).padStart(6)} s   peak RSS ${t.maxRssMb.toFixed(0).padStart(4)} MB   (median of ${runs})`);
+  return t;
+}
+
+function main() {
+  const { values } = parseArgs({ options: { runs: { type: "string", default: "5" }, skip: { type: "string", multiple: true, default: [] } } });
+  const runs = Math.max(1, Number(values.runs));
+  const skip = new Set(values.skip);
+  console.log(`bench on ${process.version}, ${require("os").cpus().length} cores`);
+
+  if (!skip.has("plan")) {
+    const floor = measure("floor: node + Pulumi SDKs", runs, NODE, ["-e", "require('@pulumi/pulumi');require('@pulumi/aws');require('@pulumi/kubernetes');require('@pulumi/random')"]);
+    const plan = measure("plan --stack prod", runs, NODE, ["-r", "./tools/register.js", "tools/plan.ts", "--stack", "prod"]);
+    const json = measure("plan --stack prod --json", runs, NODE, ["-r", "./tools/register.js", "tools/plan.ts", "--stack", "prod", "--json"]);
+    const ratio = plan.ms / floor.ms;
+    console.log(`plan / floor: ${ratio.toFixed(2)}x (json ${(json.ms / floor.ms).toFixed(2)}x); target <= 2x: ${ratio <= 2 ? "met" : "MISSED"}`);
+  }
+  if (!skip.has("tests")) {
+    const npmCli = path.join(path.dirname(NODE), "..", "lib", "node_modules", "npm", "bin", "npm-cli.js");
+    const npm = fs.existsSync(npmCli) ? [NODE, npmCli] : ["npm"];
+    const t = measure("npm test (tsc + mocha)", Math.min(runs, 2), npm[0], [...npm.slice(1), "test", "--silent"]);
+    console.log(`npm test: ${(t.ms / 1000).toFixed(1)} s; target < 30 s: ${t.ms < 30000 ? "met" : "MISSED"}`);
+  }
+  const policyBench = path.join(ROOT, "tools", "bench", "policy.ts");
+  if (!skip.has("policy") && fs.existsSync(policyBench)) {
+    const res = spawnSync(NODE, ["-r", "./tools/register.js", policyBench], { cwd: ROOT, stdio: "inherit" });
+    if (res.status !== 0) process.exitCode = 1;
+  }
+}
+
+main();

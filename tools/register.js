@@ -1,0 +1,37 @@
+// Loads .ts files through sucrase (types stripped, imports to CommonJS; tsc --noEmit does
+// the type-checking), caching each output by content hash so that a warm run of the
+// plan or the tests never loads the transpiler at all.
+"use strict";
+const crypto = require("crypto");
+const fs = require("fs");
+const path = require("path");
+const { addHook } = require("pirates");
+
+const CACHE = path.join(__dirname, "..", "node_modules", ".cache", "platform-ts");
+const OPTIONS = { transforms: ["imports", "typescript"] };
+const SALT = `${require("sucrase/package.json").version}:${JSON.stringify(OPTIONS)}`;
+let sucrase;
+
+function compile(code, filePath) {
+  const key = crypto.createHash("sha256").update(SALT).update("\0").update(filePath).update("\0").update(code).digest("hex");
+  const cached = path.join(CACHE, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, "utf8");
+  } catch {
+    // not cached yet
+  }
+  sucrase = sucrase || require("sucrase");
+  const { code: out, sourceMap } = sucrase.transform(code, { ...OPTIONS, filePath, sourceMapOptions: { compiledFilename: filePath } });
+  const result = `${out}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(sourceMap)).toString("base64")}`;
+  try {
+    fs.mkdirSync(CACHE, { recursive: true });
+    const tmp = `${cached}.${process.pid}`;
+    fs.writeFileSync(tmp, result);
+    fs.renameSync(tmp, cached); // atomic: parallel runs never read half a file
+  } catch {
+    // a read-only tree still works, just uncached
+  }
+  return result;
+}
+
+addHook(compile, { exts: [".ts"], ignoreNodeModules: true });
