@@ -24,6 +24,8 @@ export interface RecordedResource {
   protect: boolean;
   retainOnDelete: boolean;
   dependsOn: string[];
+  /** Input property -> URNs it came from (links S3 settings to their bucket). */
+  propertyDependencies: Record<string, string[]>;
 }
 
 export interface RecordedInvoke {
@@ -67,13 +69,20 @@ export function listStacks(): string[] {
  * Pulumi.yaml under the stack's own values, objects JSON-encoded, `secure:` values
  * replaced by a placeholder and marked secret (they cannot be decrypted offline).
  */
-export function loadStackConfig(stack: string): StackConfig {
-  const file = path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`);
+export function loadStackConfig(stack: string, file = path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`)): StackConfig {
   if (!fs.existsSync(file)) {
     throw new Error(`no stack config ${path.relative(process.cwd(), file)}; stacks: ${listStacks().join(", ")}`);
   }
   const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, any> };
-  const doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  let doc: { config?: Record<string, unknown> };
+  try {
+    doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as typeof doc;
+  } catch (e) {
+    throw new Error(`${path.relative(process.cwd(), file)} is not valid YAML: ${(e as Error).message}`);
+  }
+  if (typeof doc !== "object" || Array.isArray(doc) || (doc.config !== undefined && (typeof doc.config !== "object" || doc.config === null || Array.isArray(doc.config)))) {
+    throw new Error(`${path.relative(process.cwd(), file)}: expected a map with a 'config:' map of keys`);
+  }
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [k, decl] of Object.entries(project.config ?? {})) {
@@ -217,7 +226,12 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pre
       if (!err) {
         const inputs = plain(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
         const propDeps = new Set<string>();
-        req.getPropertydependenciesMap().forEach((deps: any) => deps.getUrnsList().forEach((u: string) => propDeps.add(u)));
+        const propertyDependencies: Record<string, string[]> = {};
+        req.getPropertydependenciesMap().forEach((deps: any, prop: string) => {
+          const urns: string[] = deps.getUrnsList();
+          urns.forEach((u) => propDeps.add(u));
+          if (urns.length) propertyDependencies[prop] = [...urns].sort();
+        });
         recorded.push({
           urn: resp.getUrn(),
           type: req.getType(),
@@ -230,6 +244,7 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pre
           protect: !!req.getProtect(),
           retainOnDelete: !!req.getRetainondelete(),
           dependsOn: [...new Set<string>(req.getDependenciesList().filter((u: string) => !propDeps.has(u)))].sort(),
+          propertyDependencies,
         });
       }
       callback(err, resp);

@@ -1,7 +1,9 @@
-// `npm run plan -- --stack <env> [--json] [--preview]`: runs the real program under
-// Pulumi's mocks with stacks/Pulumi.<env>.yaml and prints what `pulumi up` would create.
+// `npm run plan -- --stack <env> [--stack-file <yaml>] [--json] [--preview]`: runs the real
+// program under Pulumi's mocks with stacks/Pulumi.<env>.yaml (or the given file) and prints
+// what `pulumi up` would create, with both policy packs' verdict on it.
 import { parseArgs } from "util";
 import { ConfigError } from "../infra/config";
+import { PolicyReport, PolicyResource, evaluatePolicies, formatReport } from "../policies/engine";
 import { RecordedResource, RunResult, listStacks, loadStackConfig, runProgram } from "./harness";
 
 export interface PlanDocument {
@@ -18,10 +20,31 @@ export interface PlanDocument {
     dependsOn: string[];
   }[];
   outputs: Record<string, unknown>;
+  policy?: PolicyReport;
+}
+
+/**
+ * Both policy packs over everything the program registers, as a preview would present
+ * it: each resource's inputs over its mocked outputs. Components are passed too; rules
+ * ignore types they do not check.
+ */
+export function policyReport(r: RunResult, env: string): PolicyReport {
+  const resources: PolicyResource[] = r.resources
+    .filter((x) => x.type !== "pulumi:pulumi:Stack")
+    .map((x) => ({
+      urn: x.urn,
+      type: x.type,
+      name: x.name,
+      parent: x.parent,
+      props: { ...x.outputs, ...x.inputs },
+      dependencies: x.dependsOn,
+      propertyDependencies: x.propertyDependencies,
+    }));
+  return evaluatePolicies(resources, { env });
 }
 
 /** The deterministic document a pull request can diff. */
-export function planDocument(r: RunResult): PlanDocument {
+export function planDocument(r: RunResult, policy?: PolicyReport): PlanDocument {
   return {
     stack: r.stack,
     resources: r.resources.map((x) => ({
@@ -36,6 +59,7 @@ export function planDocument(r: RunResult): PlanDocument {
       dependsOn: x.dependsOn,
     })),
     outputs: Object.fromEntries(Object.keys(r.outputs).sort().map((k) => [k, r.outputs[k]])),
+    ...(policy ? { policy } : {}),
   };
 }
 
@@ -110,7 +134,7 @@ export function tree(r: RunResult): string[] {
   return lines;
 }
 
-export function textReport(r: RunResult): string {
+export function textReport(r: RunResult, policy?: PolicyReport, env?: string): string {
   const custom = r.resources.filter((x) => x.custom).length;
   return [
     `Plan for stack ${r.stack}: ${r.resources.length} resources (${custom} custom, ${r.resources.length - custom} components)`,
@@ -122,15 +146,19 @@ export function textReport(r: RunResult): string {
     "",
     "Outputs:",
     ...Object.keys(r.outputs).sort().map((k) => `  ${k}: ${typeof r.outputs[k] === "string" ? r.outputs[k] : JSON.stringify(r.outputs[k])}`),
+    "",
+    ...(policy
+      ? [`Policy packs (kubernetes, aws) at ${env}'s levels:`, ...formatReport(policy).map((l) => `  ${l}`)]
+      : ["Policy packs: not run in --preview (values are unknown until the resources exist)."]),
   ].join("\n");
 }
 
 async function cli(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, json: { type: "boolean" }, preview: { type: "boolean" } }, strict: true });
+    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, "stack-file": { type: "string" }, json: { type: "boolean" }, preview: { type: "boolean" } }, strict: true });
   } catch (e) {
-    process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack <${listStacks().join("|")}> [--json] [--preview]\n`);
+    process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack <${listStacks().join("|")}> [--stack-file <yaml>] [--json] [--preview]\n`);
     return 2;
   }
   const stack = args.values.stack;
@@ -140,7 +168,7 @@ async function cli(argv: string[]): Promise<number> {
   }
   let config;
   try {
-    config = loadStackConfig(stack);
+    config = loadStackConfig(stack, args.values["stack-file"]);
   } catch (e) {
     process.stderr.write(`plan: ${(e as Error).message}\n`);
     return 2;
@@ -155,7 +183,9 @@ async function cli(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  process.stdout.write(args.values.json ? `${JSON.stringify(planDocument(result), null, 2)}\n` : `${textReport(result)}\n`);
+  const env = String((result.outputs.environment as string | undefined) ?? stack);
+  const policy = args.values.preview ? undefined : policyReport(result, env);
+  process.stdout.write(args.values.json ? `${JSON.stringify(planDocument(result, policy), null, 2)}\n` : `${textReport(result, policy, env)}\n`);
   return 0;
 }
 

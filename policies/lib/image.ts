@@ -1,0 +1,73 @@
+// Container image reference parsing (docker reference grammar, simplified but strict where it matters).
+
+export interface ImageRef {
+  raw: string;
+  registry: string; // docker.io when the reference names none
+  repository: string; // `library/nginx` for official docker hub images
+  tag?: string;
+  digest?: string;
+}
+
+const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+
+/** Parses an image reference; returns an error string when the reference is malformed. */
+export function parseImage(raw: string): ImageRef | { error: string } {
+  const s = raw.trim();
+  if (s.length === 0) return { error: "image is empty" };
+  if (/\s/.test(s)) return { error: "image contains whitespace" };
+  let rest = s;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    if (!DIGEST_RE.test(digest)) return { error: `digest "${digest}" is malformed` };
+  }
+  // The tag can only be in the last path segment: `registry:5000/app` has a port, not a tag.
+  const lastSlash = rest.lastIndexOf("/");
+  const colon = rest.indexOf(":", lastSlash + 1);
+  let tag: string | undefined;
+  if (colon >= 0) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (!TAG_RE.test(tag)) return { error: `tag "${tag}" is malformed` };
+  }
+  const parts = rest.split("/");
+  let registry = "docker.io";
+  if (parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost")) {
+    registry = parts.shift()!.toLowerCase();
+  }
+  if (parts.length === 0 || parts.some((p) => !COMPONENT_RE.test(p))) {
+    return { error: `repository "${parts.join("/")}" is malformed (lowercase letters, digits and separators only)` };
+  }
+  if (registry === "index.docker.io") registry = "docker.io";
+  if (registry === "docker.io" && parts.length === 1) parts.unshift("library");
+  return { raw: s, registry, repository: parts.join("/"), tag, digest };
+}
+
+const allowCache = new Map<string, RegExp>();
+/**
+ * Registry allowlist entry -> matcher over `registry/repository`. `*` matches within one path
+ * segment (`*.dkr.ecr.*.amazonaws.com`); an entry matches whole segments as a prefix, so
+ * `quay.io/jetstack` allows `quay.io/jetstack/cert-manager-controller` but not `quay.io/jetstackx/y`.
+ */
+export function registryMatcher(entry: string): RegExp {
+  let re = allowCache.get(entry);
+  if (!re) {
+    let trimmed = entry.trim().replace(/\/+$/, "");
+    // An entry without a registry host means Docker Hub, as in image references.
+    const first = trimmed.split("/")[0];
+    if (!/[.:*]/.test(first) && first !== "localhost") trimmed = `docker.io/${trimmed}`;
+    const body = trimmed.replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, "[^/]*");
+    re = new RegExp(`^${body}(?:/|$)`);
+    allowCache.set(entry, re);
+  }
+  return re;
+}
+
+export function imageAllowed(ref: ImageRef, allowed: readonly string[]): boolean {
+  const full = `${ref.registry}/${ref.repository}`;
+  return allowed.some((e) => registryMatcher(e).test(full));
+}
