@@ -36,6 +36,8 @@ export interface PolicyResource {
   dependencies?: string[];
   /** Property name -> URNs it depends on (links S3 settings to their bucket when names are unknown). */
   propertyDependencies?: Record<string, string[]>;
+  /** Accepted for convenience (components are custom=false); rules ignore component types anyway. */
+  custom?: boolean;
 }
 
 export interface Violation {
@@ -230,11 +232,36 @@ function loadProxy() {
   }
 }
 
-function containsUnknown(v: unknown, depth = 0): boolean {
-  if (typeof v === "string") return unknownSentinels!.has(v);
-  if (v === null || typeof v !== "object" || depth > 64) return false;
-  for (const x of Array.isArray(v) ? v : Object.values(v)) if (containsUnknown(x, depth + 1)) return true;
-  return false;
+// Pulumi's serialized secret wrapper: policies see the plain value (the analyzer deserializes secrets).
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+const isSecretWrapper = (v: Record<string, unknown>) => v[SECRET_SIG] === SECRET_VALUE && "value" in v;
+
+/** Scans props for unknown sentinels and secret wrappers (both only occur in plan input). */
+function scan(v: unknown, found: { unknown: boolean; secret: boolean }, depth = 0): void {
+  if (typeof v === "string") {
+    if (unknownSentinels!.has(v)) found.unknown = true;
+    return;
+  }
+  if (v === null || typeof v !== "object" || depth > 64) return;
+  if (!Array.isArray(v) && isSecretWrapper(v as Record<string, unknown>)) found.secret = true;
+  for (const x of Array.isArray(v) ? v : Object.values(v)) scan(x, found, depth + 1);
+}
+
+function unwrapSecrets(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== "object" || depth > 64) return v;
+  if (Array.isArray(v)) return v.map((x) => unwrapSecrets(x, depth + 1));
+  const o = v as Record<string, unknown>;
+  if (isSecretWrapper(o)) return unwrapSecrets(o.value, depth + 1);
+  return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, unwrapSecrets(x, depth + 1)]));
+}
+
+/** Props as the Pulumi analyzer hands them to policies: secrets unwrapped, unknowns behind the proxy. */
+function analyzerProps(raw: Record<string, any>): Record<string, any> {
+  const found = { unknown: false, secret: false };
+  scan(raw, found);
+  const props = found.secret ? (unwrapSecrets(raw) as Record<string, any>) : raw;
+  return found.unknown ? unknownProxy!(props) : props;
 }
 
 export interface EvaluateOptions {
@@ -246,8 +273,9 @@ export interface EvaluateOptions {
   policies?: Partial<Record<PackName, Policies>>;
   stackTags?: ReadonlyMap<string, string>;
   /**
-   * Wrap props containing Pulumi's unknown sentinels in @pulumi/policy's unknown-checking proxy, so a rule
-   * reading them is skipped as in a real preview (default true; the YAML checker turns it off).
+   * Plan input may hold Pulumi's unknown sentinels and serialized secrets: unwrap secrets and put props
+   * with unknowns behind @pulumi/policy's unknown-checking proxy, so a rule reading one is skipped as in a
+   * real preview (default true; the YAML checker, whose input has neither, turns it off).
    */
   unknowns?: boolean;
 }
@@ -261,7 +289,7 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
   if (options.unknowns !== false) loadProxy();
   const viewProps = resources.map((r) => {
     const props = asObject(r.props) ?? {};
-    return options.unknowns !== false && containsUnknown(props) ? unknownProxy!(props) : props;
+    return options.unknowns !== false ? analyzerProps(props) : props;
   });
   const byUrn = new Map<string, number>();
   resources.forEach((r, i) => {

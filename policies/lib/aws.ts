@@ -18,6 +18,7 @@ export const T = {
   iamGroupPolicy: "aws:iam/groupPolicy:GroupPolicy",
   iamRole: "aws:iam/role:Role",
   securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
   securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
   sgIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   ecrRepository: "aws:ecr/repository:Repository",

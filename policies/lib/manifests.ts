@@ -1,7 +1,7 @@
 // Reads Kubernetes manifests (multi-document YAML, `List` kinds) into engine resources.
 import * as fs from "fs";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
+import { Composer, Document, Parser } from "yaml";
 import { k8sTypeToken } from "./tokens";
 import { asObject, asString } from "./util";
 
@@ -78,14 +78,20 @@ export interface ParsedManifests {
 }
 
 /**
- * Parses one file's text. YAML 1.1 as Kubernetes reads it (`yes` is a boolean). Syntax errors and
- * documents that are not mappings throw InputError naming the file and document.
+ * Streams the YAML documents of a text, one at a time (YAML 1.1, as Kubernetes reads it: `yes` is a
+ * boolean), so each document's syntax tree is garbage as soon as it is converted. The bench's parse
+ * floor uses this same function.
  */
+export function forEachYamlDocument(text: string, onDoc: (doc: Document.Parsed, index: number) => void): void {
+  const composer = new Composer({ version: "1.1", prettyErrors: false });
+  let i = 0;
+  for (const doc of composer.compose(new Parser().parse(text))) onDoc(doc, i++);
+}
+
+/** Parses one file's text. Syntax errors and non-mapping documents throw InputError naming the file and document. */
 export function parseManifestText(text: string, file: string, into: ParsedManifests = { resources: [], warnings: [] }): ParsedManifests {
   const label = file === "-" ? "<stdin>" : file;
-  const docs = parseAllDocuments(text, { version: "1.1", prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [docs];
-  list.forEach((doc, i) => {
+  forEachYamlDocument(text, (doc, i) => {
     const n = i + 1;
     if (doc.errors.length > 0) throw new InputError(label, n, `invalid YAML: ${doc.errors[0].message.split("\n")[0]}`);
     let value: unknown;

@@ -15,7 +15,7 @@ describe("aws rules", () => {
       bucketV2: aws.s3.BucketV2, sse: aws.s3.BucketServerSideEncryptionConfiguration, sseV2: aws.s3.BucketServerSideEncryptionConfigurationV2,
       versioning: aws.s3.BucketVersioning, versioningV2: aws.s3.BucketVersioningV2, publicAccessBlock: aws.s3.BucketPublicAccessBlock,
       accountPublicAccessBlock: aws.s3.AccountPublicAccessBlock, kmsKey: aws.kms.Key, iamPolicy: aws.iam.Policy, iamRolePolicy: aws.iam.RolePolicy,
-      iamUserPolicy: aws.iam.UserPolicy, iamGroupPolicy: aws.iam.GroupPolicy, iamRole: aws.iam.Role, securityGroup: aws.ec2.SecurityGroup,
+      iamUserPolicy: aws.iam.UserPolicy, iamGroupPolicy: aws.iam.GroupPolicy, iamRole: aws.iam.Role, securityGroup: aws.ec2.SecurityGroup, defaultSecurityGroup: aws.ec2.DefaultSecurityGroup,
       securityGroupRule: aws.ec2.SecurityGroupRule, sgIngressRule: aws.vpc.SecurityGroupIngressRule, ecrRepository: aws.ecr.Repository,
       ecrRegistryScanning: aws.ecr.RegistryScanningConfiguration,
     } as any;
@@ -126,6 +126,10 @@ describe("aws rules", () => {
       assert.deepStrictEqual(res(a.sgNoPublicIngress, T.securityGroupRule, { type: "egress", fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] }), []);
       assert.deepStrictEqual(fields(res(a.sgNoPublicIngress, T.sgIngressRule, { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", securityGroupId: "sg" })), ["cidrIpv4"]);
       assert.deepStrictEqual(res(a.sgNoPublicIngress, T.sgIngressRule, { ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv6: "::/0", securityGroupId: "sg" }), []);
+    });
+    it("checks the VPC's DefaultSecurityGroup too", () => {
+      assert.strictEqual(res(a.sgNoPublicIngress, T.defaultSecurityGroup, sg({ fromPort: 0, toPort: 0, protocol: "-1", cidrBlocks: ["0.0.0.0/0"] })).length, 1);
+      assert.deepStrictEqual(res(a.sgNoPublicIngress, T.defaultSecurityGroup, { vpcId: "v" }), []);
     });
     it("allowedPorts config", () => {
       assert.deepStrictEqual(res(a.sgNoPublicIngress, T.sgIngressRule, { ipProtocol: "tcp", fromPort: 8443, toPort: 8443, cidrIpv4: "0.0.0.0/0" }, { allowedPorts: [8443] }), []);

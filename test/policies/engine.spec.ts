@@ -131,6 +131,12 @@ describe("policy engine", () => {
       assert.deepStrictEqual(skipped, ["k8s-image-allowed-registry", "k8s-image-pinned"]);
       assert.ok(r.skipped.every((s) => !s.error && /can't run during preview: string value at \..*image/.test(s.reason)));
     });
+    it("serialized secrets reach the rules as plain values, as the analyzer deserializes them", () => {
+      const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+      const d = deployment(podWith((s) => (s.containers[0].env = [{ name: "API_TOKEN", value: secret("abc") }, { name: "LOG", value: secret("info") }])));
+      const r = evaluatePolicies([d, denyAll()], { env: "prod" });
+      assert.deepStrictEqual(r.violations.map((v) => [v.policy, v.message.split(":")[0]]), [["k8s-no-secrets-in-env", "spec.template.spec.containers[0].env[0].value"]]);
+    });
     it("S3 settings are linked through propertyDependencies when bucket names are unknown", () => {
       const { unknownStringValue } = require("@pulumi/policy/proxy");
       const bucket: PolicyResource = { urn: "urn:b", type: T.bucket, name: "logs", props: { bucket: unknownStringValue } };

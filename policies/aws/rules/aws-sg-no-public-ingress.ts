@@ -35,18 +35,18 @@ export const sgNoPublicIngress = resourceRule("aws", {
   name: "aws-sg-no-public-ingress",
   item: "AWS hygiene: no security group ingress from the world",
   summary:
-    "No security group ingress (inline ingress, SecurityGroupRule of type ingress, vpc.SecurityGroupIngressRule) is open to 0.0.0.0/0 or ::/0, except TCP on the load-balancer ports in allowedPorts (80, 443).",
+    "No security group ingress (inline ingress of SecurityGroup/DefaultSecurityGroup, SecurityGroupRule of type ingress, vpc.SecurityGroupIngressRule) is open to 0.0.0.0/0 or ::/0, except TCP on the load-balancer ports in allowedPorts (80, 443).",
   fix: "restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
   severity: "critical",
   config: {
     allowedPorts: z.array(z.number().int().min(0).max(65535)).default([80, 443]).describe("TCP ports that may be open to the world"),
   },
-  appliesTo: (t) => t === T.securityGroup || t === T.securityGroupRule || t === T.sgIngressRule,
+  appliesTo: (t) => t === T.securityGroup || t === T.defaultSecurityGroup || t === T.securityGroupRule || t === T.sgIngressRule,
   appliesToText: "security groups and their ingress rules",
   check(ctx) {
     const views: IngressView[] = [];
     const p = ctx.props;
-    if (ctx.type === T.securityGroup) {
+    if (ctx.type === T.securityGroup || ctx.type === T.defaultSecurityGroup) {
       asArray(p.ingress).forEach((r, i) => {
         const o = asObject(r);
         if (!o) return;
