@@ -2,12 +2,13 @@
 // the tests both use it. It records every registration as the engine would receive it
 // (inputs, parent, protect, retainOnDelete, explicit dependsOn) and every invoke, and
 // answers invokes with the shapes AWS returns.
-import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { ROOT, StackConfig } from "./stacks";
 
-export const ROOT = path.resolve(__dirname, "..");
+export { ROOT, listStacks, loadStackConfig } from "./stacks";
+export type { StackConfig } from "./stacks";
+
 export const ACCOUNT_ID = "123456789012";
 export const DEPLOYER_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/platform-deployer`;
 
@@ -44,64 +45,11 @@ export interface RunResult {
   registered: number;
 }
 
-export interface StackConfig {
-  /** Pulumi's flat config map: `platform:key` -> string (objects JSON-encoded). */
-  config: Record<string, string>;
-  secretKeys: string[];
-}
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Lists the stacks that have a config file. */
-export function listStacks(): string[] {
-  return fs
-    .readdirSync(path.join(ROOT, "stacks"))
-    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => !!s)
-    .sort();
-}
-
-/**
- * Reads stacks/Pulumi.<stack>.yaml the way Pulumi does: project-level defaults from
- * Pulumi.yaml under the stack's own values, objects JSON-encoded, `secure:` values
- * replaced by a placeholder and marked secret (they cannot be decrypted offline).
- */
-export function loadStackConfig(stack: string, file = path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`)): StackConfig {
-  if (!fs.existsSync(file)) {
-    throw new Error(`no stack config ${path.relative(process.cwd(), file)}; stacks: ${listStacks().join(", ")}`);
-  }
-  const project = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, any> };
-  let doc: { config?: Record<string, unknown> };
-  try {
-    doc = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as typeof doc;
-  } catch (e) {
-    throw new Error(`${path.relative(process.cwd(), file)} is not valid YAML: ${(e as Error).message}`);
-  }
-  if (typeof doc !== "object" || Array.isArray(doc) || (doc.config !== undefined && (typeof doc.config !== "object" || doc.config === null || Array.isArray(doc.config)))) {
-    throw new Error(`${path.relative(process.cwd(), file)}: expected a map with a 'config:' map of keys`);
-  }
-  const config: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  for (const [k, decl] of Object.entries(project.config ?? {})) {
-    if (decl && typeof decl === "object" && "default" in decl) config[`${project.name}:${k}`] = encode(decl.default);
-  }
-  for (const [k, v] of Object.entries(doc.config ?? {})) {
-    if (v && typeof v === "object" && !Array.isArray(v) && "secure" in (v as object)) {
-      config[k] = `offline-placeholder-for-${k}`;
-      secretKeys.push(k);
-    } else {
-      config[k] = encode(v);
-    }
-  }
-  return { config, secretKeys };
-}
-
-function encode(v: unknown): string {
-  return typeof v === "string" ? v : JSON.stringify(v);
-}
 
 /** Computed attributes a real create would return, shaped like the AWS provider's. */
 function mockState(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, unknown> {

@@ -2,9 +2,13 @@
 // program under Pulumi's mocks with stacks/Pulumi.<env>.yaml (or the given file) and prints
 // what `pulumi up` would create, with both policy packs' verdict on it.
 import { parseArgs } from "util";
-import { ConfigError } from "../infra/config";
-import { PolicyReport, PolicyResource, evaluatePolicies, formatReport } from "../policies/engine";
-import { RecordedResource, RunResult, listStacks, loadStackConfig, runProgram } from "./harness";
+import type { PolicyReport, PolicyResource } from "../policies/engine";
+import type { RecordedResource, RunResult } from "./harness";
+import { listStacks, loadStackConfig } from "./stacks";
+
+// The SDKs, the program and the packs load only once the arguments are good, so a usage
+// error answers at once.
+const engine = () => require("../policies/engine") as typeof import("../policies/engine");
 
 export interface PlanDocument {
   stack: string;
@@ -40,7 +44,7 @@ export function policyReport(r: RunResult, env: string): PolicyReport {
       dependencies: x.dependsOn,
       propertyDependencies: x.propertyDependencies,
     }));
-  return evaluatePolicies(resources, { env });
+  return engine().evaluatePolicies(resources, { env });
 }
 
 /** The deterministic document a pull request can diff. */
@@ -148,7 +152,7 @@ export function textReport(r: RunResult, policy?: PolicyReport, env?: string): s
     ...Object.keys(r.outputs).sort().map((k) => `  ${k}: ${typeof r.outputs[k] === "string" ? r.outputs[k] : JSON.stringify(r.outputs[k])}`),
     "",
     ...(policy
-      ? [`Policy packs (kubernetes, aws) at ${env}'s levels:`, ...formatReport(policy).map((l) => `  ${l}`)]
+      ? [`Policy packs (kubernetes, aws) at ${env}'s levels:`, ...engine().formatReport(policy).map((l) => `  ${l}`)]
       : ["Policy packs: not run in --preview (values are unknown until the resources exist)."]),
   ].join("\n");
 }
@@ -175,9 +179,10 @@ async function cli(argv: string[]): Promise<number> {
   }
   let result: RunResult;
   try {
+    const { runProgram } = require("./harness") as typeof import("./harness");
     result = await runProgram({ stack, config, preview: args.values.preview });
   } catch (e) {
-    if (e instanceof ConfigError || (e as Error)?.name === "ConfigError") {
+    if ((e as Error)?.name === "ConfigError") {
       process.stderr.write(`plan: stack ${stack}: ${(e as Error).message}\n`);
       return 1;
     }
@@ -185,7 +190,9 @@ async function cli(argv: string[]): Promise<number> {
   }
   const env = String((result.outputs.environment as string | undefined) ?? stack);
   const policy = args.values.preview ? undefined : policyReport(result, env);
-  process.stdout.write(args.values.json ? `${JSON.stringify(planDocument(result, policy), null, 2)}\n` : `${textReport(result, policy, env)}\n`);
+  const text = args.values.json ? `${JSON.stringify(planDocument(result, policy), null, 2)}\n` : `${textReport(result, policy, env)}\n`;
+  // A pipe takes large writes asynchronously: exit only once the document is flushed.
+  await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   return 0;
 }
 
