@@ -28,6 +28,16 @@ const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,32}$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const CLUSTER_NAME = /^[a-zA-Z][a-zA-Z0-9-]{0,62}$/;
 const NODE_GROUP_NAME = /^[a-z][a-z0-9-]{0,37}$/;
+// Platform services (issue 3).
+const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,63}$/;
+const GIT_URL = /^(https:\/\/[^\s@]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/;
+const GIT_PATH = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+$/;
+const GIT_REVISION = /^[A-Za-z0-9._\/-]{1,255}$/;
+const SLACK_CHANNEL = /^[a-z0-9][a-z0-9_-]{0,79}$/;
+const NAMESPACE_GLOB = /^[a-z0-9*]([-a-z0-9*]{0,61}[a-z0-9*])?$/;
+/** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
+export const SECRET_KEYS = ["gitopsRepoPassword", "slackToken", "oidcClientSecret"] as const;
+export type SecretKey = (typeof SECRET_KEYS)[number];
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map((c) => new Netmask(c));
 
 // ---------------------------------------------------------------------------------------
@@ -87,6 +97,20 @@ const rawSchema = z
     karpenterArchitectures: z.array(z.enum(["amd64", "arm64"], { message: "must be amd64 or arm64" })).min(1).optional(),
     karpenterCpuLimit: z.coerce.number().int("must be a whole number").min(1, "must be >= 1").optional(),
     protectStatefulResources: z.boolean({ message: "must be true or false" }).optional(),
+    // Platform services (issue 3).
+    acmeEmail: z.string().regex(EMAIL, "must be an email address Let's Encrypt can write to, such as platform-team@example.com").optional(),
+    gitopsRepoUrl: z.string().regex(GIT_URL, "must be an https:// or ssh:// git URL (or git@host:org/repo.git)").optional(),
+    gitopsPath: z.string().regex(GIT_PATH, "must be a relative path inside the repository, such as clusters/dev (no leading '/', no '..')").optional(),
+    gitopsRevision: z.string().regex(GIT_REVISION, "must be a branch, tag or commit such as main").optional(),
+    gitopsNamespaces: z.array(z.string().regex(NAMESPACE_GLOB, "must be a namespace name or glob such as apps-*")).min(1, "list at least one namespace").optional(),
+    gitopsRepoUsername: z.string().min(1, "must not be empty").optional(),
+    gitopsRepoPassword: z.string().min(1, "must not be empty").optional(),
+    slackChannel: z.string().regex(SLACK_CHANNEL, "must be a Slack channel name without '#', such as platform-alerts").optional(),
+    slackToken: z.string().min(1, "must not be empty (a Slack bot token, xoxb-...)").optional(),
+    oidcIssuer: z.string().url("must be the issuer URL, such as https://login.example.com").refine((u) => u.startsWith("https://"), "must use https").optional(),
+    oidcClientId: z.string().min(1, "must not be empty").optional(),
+    oidcClientSecret: z.string().min(1, "must not be empty").optional(),
+    observabilityRetentionDays: z.coerce.number().int("must be a whole number").min(1, "must be >= 1").max(3650, "must be <= 3650").optional(),
   })
   .strict();
 
@@ -131,10 +155,28 @@ export interface PlatformConfig {
   protect: boolean;
   /** Derived, non-overlapping subnet plan. */
   subnets: { private: string[]; public: string[] };
+  /** Let's Encrypt account email (default hostmaster@<domain>, RFC 2142). */
+  acmeEmail: string;
+  /** Argo CD's root Application; `repoUrl` unset means no root Application yet. */
+  gitops: {
+    repoUrl?: string;
+    path: string;
+    revision: string;
+    /** Namespaces (globs) the root project may deploy into. */
+    namespaces: string[];
+    credentials?: { username: string; password: pulumi.Output<string> };
+  };
+  /** Argo CD notifications; unset means none. */
+  slack?: { channel: string; token: pulumi.Output<string> };
+  /** Argo CD SSO; unset means local admin only. */
+  oidc?: { issuer: string; clientId: string; clientSecret: pulumi.Output<string> };
+  observability: { retentionDays: number };
 }
 
 /** Per-environment defaults: dev cheap, staging prod-shaped but smaller, prod highly available. */
-export const PROFILES: Record<Environment, Required<Omit<RawConfig, "environment" | "region" | "domain" | "hostedZoneId" | "clusterName" | "tags">>> = {
+/** Service keys without a per-environment default (optional, or derived from other keys). */
+type NoProfileKey = "acmeEmail" | "gitopsRepoUrl" | "gitopsRepoUsername" | SecretKey | "slackChannel" | "oidcIssuer" | "oidcClientId";
+export const PROFILES: Record<Environment, Required<Omit<RawConfig, "environment" | "region" | "domain" | "hostedZoneId" | "clusterName" | "tags" | NoProfileKey>>> = {
   dev: {
     availabilityZoneCount: 2,
     vpcCidr: "10.10.0.0/16",
@@ -155,6 +197,10 @@ export const PROFILES: Record<Environment, Required<Omit<RawConfig, "environment
     karpenterArchitectures: ["amd64", "arm64"],
     karpenterCpuLimit: 32,
     protectStatefulResources: false,
+    gitopsPath: "clusters/dev",
+    gitopsRevision: "main",
+    gitopsNamespaces: ["apps", "apps-*"],
+    observabilityRetentionDays: 7,
   },
   staging: {
     availabilityZoneCount: 3,
@@ -176,6 +222,10 @@ export const PROFILES: Record<Environment, Required<Omit<RawConfig, "environment
     karpenterArchitectures: ["amd64", "arm64"],
     karpenterCpuLimit: 64,
     protectStatefulResources: false,
+    gitopsPath: "clusters/staging",
+    gitopsRevision: "main",
+    gitopsNamespaces: ["apps", "apps-*"],
+    observabilityRetentionDays: 30,
   },
   prod: {
     availabilityZoneCount: 3,
@@ -197,6 +247,10 @@ export const PROFILES: Record<Environment, Required<Omit<RawConfig, "environment
     karpenterArchitectures: ["amd64", "arm64"],
     karpenterCpuLimit: 256,
     protectStatefulResources: true,
+    gitopsPath: "clusters/prod",
+    gitopsRevision: "main",
+    gitopsNamespaces: ["apps", "apps-*"],
+    observabilityRetentionDays: 90,
   },
 };
 
@@ -335,6 +389,28 @@ export function parseConfig(raw: Record<string, unknown>, opts: ParseOptions = {
     problems.push(`${key(["controlPlaneLogTypes"])}: prod keeps all five control-plane log types. Fix: list ${CONTROL_PLANE_LOG_TYPES.join(", ")}.`);
   }
 
+  // Platform services: keys that only make sense together.
+  const together = (keys: (keyof RawConfig)[], what: string) => {
+    const set = keys.filter((k) => r[k] !== undefined);
+    if (set.length > 0 && set.length < keys.length) {
+      const missing = keys.filter((k) => r[k] === undefined);
+      problems.push(`${key([missing[0]])}: ${what} needs ${keys.join(", ")} together, but only ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set. Fix: set ${missing.join(", ")} (secrets with \`pulumi config set --secret\`), or remove ${set.join(", ")}.`);
+    }
+  };
+  together(["gitopsRepoUsername", "gitopsRepoPassword"], "GitOps repository credentials");
+  together(["slackChannel", "slackToken"], "Slack notifications");
+  together(["oidcIssuer", "oidcClientId", "oidcClientSecret"], "OIDC single sign-on");
+  if (r.gitopsRepoPassword !== undefined && r.gitopsRepoUrl === undefined) {
+    problems.push(`${key(["gitopsRepoUrl"])}: repository credentials are set but no repository. Fix: set gitopsRepoUrl, or remove gitopsRepoUsername/gitopsRepoPassword.`);
+  }
+  if (r.gitopsRepoPassword !== undefined && r.gitopsRepoUrl !== undefined && !r.gitopsRepoUrl.startsWith("https://")) {
+    problems.push(`${key(["gitopsRepoUrl"])}: username/password credentials work over https only (got ${JSON.stringify(r.gitopsRepoUrl)}). Fix: use the https:// URL of the repository.`);
+  }
+  const retentionDays = pick("observabilityRetentionDays");
+  if (r.environment === "prod" && retentionDays < 30) {
+    problems.push(`${key(["observabilityRetentionDays"])}: prod keeps logs, metrics and traces at least 30 days (got ${retentionDays}). Fix: set 30 or more.`);
+  }
+
   let subnets = { private: [] as string[], public: [] as string[] };
   if (vpc && svc && problems.length === 0) subnets = planSubnets(vpcCidr, azCount);
 
@@ -363,6 +439,17 @@ export function parseConfig(raw: Record<string, unknown>, opts: ParseOptions = {
     karpenter: { capacityTypes: pick("karpenterCapacityTypes"), architectures: pick("karpenterArchitectures"), cpuLimit: pick("karpenterCpuLimit") },
     protect: pick("protectStatefulResources"),
     subnets,
+    acmeEmail: r.acmeEmail ?? `hostmaster@${r.domain}`,
+    gitops: {
+      repoUrl: r.gitopsRepoUrl,
+      path: pick("gitopsPath"),
+      revision: pick("gitopsRevision"),
+      namespaces: pick("gitopsNamespaces"),
+      credentials: r.gitopsRepoUsername && r.gitopsRepoPassword ? { username: r.gitopsRepoUsername, password: pulumi.secret(r.gitopsRepoPassword) } : undefined,
+    },
+    slack: r.slackChannel && r.slackToken ? { channel: r.slackChannel, token: pulumi.secret(r.slackToken) } : undefined,
+    oidc: r.oidcIssuer && r.oidcClientId && r.oidcClientSecret ? { issuer: r.oidcIssuer, clientId: r.oidcClientId, clientSecret: pulumi.secret(r.oidcClientSecret) } : undefined,
+    observability: { retentionDays },
   };
 }
 
@@ -393,10 +480,31 @@ export function decodeConfigMap(all: Record<string, string>, project = PROJECT):
 
 /** Reads and validates the current stack's config; the only reader of raw config. */
 export function loadConfig(opts: ParseOptions = {}): PlatformConfig {
-  return parseConfig(decodeConfigMap(pulumi.runtime.allConfig(), opts.project ?? PROJECT), {
-    stack: pulumi.getStack(),
-    ...opts,
-  });
+  const project = opts.project ?? PROJECT;
+  const all = pulumi.runtime.allConfig();
+  // Credentials stored in plain text would sit unencrypted in the stack file: refuse them.
+  const plainSecrets = SECRET_KEYS.filter((k) => `${project}:${k}` in all && isConfigSecret(`${project}:${k}`) === false);
+  if (plainSecrets.length) {
+    throw new ConfigError(plainSecrets.map((k) => `${project}:${k}: is a credential but is stored in plain text. Fix: \`pulumi config set --secret ${k} <value>\`.`));
+  }
+  const cfg = parseConfig(decodeConfigMap(all, project), { stack: pulumi.getStack(), ...opts });
+  // Secret values come from Pulumi's own secret reader, so they stay secret end to end.
+  const config = new pulumi.Config(project);
+  if (cfg.gitops.credentials) cfg.gitops.credentials.password = config.requireSecret("gitopsRepoPassword");
+  if (cfg.slack) cfg.slack.token = config.requireSecret("slackToken");
+  if (cfg.oidc) cfg.oidc.clientSecret = config.requireSecret("oidcClientSecret");
+  return cfg;
+}
+
+/** Whether the engine marked a key secret; undefined where the SDK does not say. */
+function isConfigSecret(fullKey: string): boolean | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const fn = require("@pulumi/pulumi/runtime/config").isConfigSecret as ((k: string) => boolean) | undefined;
+    return typeof fn === "function" ? fn(fullKey) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // ---------------------------------------------------------------------------------------

@@ -201,13 +201,25 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pre
   // Fresh program modules per run: the program reads config at import time.
   for (const id of Object.keys(require.cache)) if (id.startsWith(path.join(ROOT, "infra") + path.sep)) delete require.cache[id];
 
+  // The SDK formats a stack trace for every promise and resource it creates (source
+  // positions for the engine); offline nobody reads them, and they were a fifth of the
+  // plan's time. PLATFORM_TRACE=1 keeps them for debugging a crash in the program.
+  const traceLimit = Error.stackTraceLimit;
+  if (!process.env.PLATFORM_TRACE) Error.stackTraceLimit = 0;
   // Keep the program's own Output objects: the stack's massaged copy loses secretness.
   let raw: Record<string, unknown> = {};
-  await pulumi.runtime.runInPulumiStack(async () => {
-    const { platform } = require(path.join(ROOT, "infra", "platform")) as typeof import("../infra/platform");
-    raw = await platform();
-    return raw;
-  });
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      const { platform } = require(path.join(ROOT, "infra", "platform")) as typeof import("../infra/platform");
+      raw = await platform();
+      return raw;
+    });
+  } catch (e) {
+    if (e instanceof Error && e.name !== "ConfigError" && !process.env.PLATFORM_TRACE) e.message += " (rerun with PLATFORM_TRACE=1 for a stack trace)";
+    throw e;
+  } finally {
+    Error.stackTraceLimit = traceLimit;
+  }
 
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];

@@ -18,6 +18,10 @@ export const DEFAULT_ALLOWED_REGISTRIES = [
   "docker.io/library/redis",
   "docker.io/library/memcached",
   "docker.io/library/busybox",
+  // Images of the platform's own charts (infra/versions.ts).
+  "quay.io/prometheus",
+  "docker.io/traefik",
+  "docker.io/nginxinc/nginx-unprivileged",
 ];
 
 export const imageAllowedRegistry = resourceRule("kubernetes", {

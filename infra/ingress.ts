@@ -1,0 +1,232 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { pinnedChart } from "./chart";
+import { ClusterIdentityInfo, PolicyStatement, WorkloadIdentity } from "./iam";
+import { Sizing, containerSecurity, podSecurity, resources, times, zoneSpread } from "./workload";
+import { CHARTS } from "./versions";
+
+export const INGRESS_CLASS = "traefik";
+const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+
+export interface LoadBalancerControllerArgs {
+  namespace: string;
+  cluster: ClusterIdentityInfo;
+  clusterName: string;
+  region: string;
+  vpcId: pulumi.Input<string>;
+  sizing: Sizing;
+  provider: k8s.Provider;
+  /** cert-manager: the controller's webhook certificate comes from it (enableCertManager). */
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * AWS Load Balancer Controller: turns the ingress controller's LoadBalancer Service into an
+ * NLB with IP targets, and removes that NLB when the Service goes (see the teardown note in
+ * docs/services.md: the ingress controller depends on this chart so destroy runs in order).
+ */
+export class LoadBalancerController extends pulumi.ComponentResource {
+  public readonly chart: k8s.helm.v4.Chart;
+
+  constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:ingress:AwsLoadBalancerController", name, {}, opts);
+    const s = args.sizing;
+    const identity = new WorkloadIdentity(`${name}`, {
+      cluster: args.cluster,
+      namespace: args.namespace,
+      serviceAccount: LBC_SERVICE_ACCOUNT,
+      mode: "podIdentity", // AWS documents Pod Identity for the controller (aws-sdk-go-v2).
+      statements: loadBalancerControllerStatements(args.cluster.partition, args.region, args.cluster.accountId),
+    }, { parent: this });
+
+    this.chart = pinnedChart(name, CHARTS.awsLoadBalancerController, {
+      namespace: args.namespace,
+      releaseName: "aws-load-balancer-controller",
+      values: {
+        clusterName: args.clusterName,
+        region: args.region,
+        vpcId: args.vpcId,
+        replicaCount: s.replicas,
+        serviceAccount: { create: true, name: LBC_SERVICE_ACCOUNT },
+        podDisruptionBudget: s.ha ? { maxUnavailable: 1 } : {},
+        resources: resources("50m", times("128Mi", s.scale), times("256Mi", s.scale)),
+        podSecurityContext: { ...podSecurity(65534), fsGroup: 65534 },
+        securityContext: containerSecurity({ user: 65534 }),
+        // The chart otherwise generates its webhook CA at render time (genCA), which under
+        // helm.v4.Chart changes on every preview; cert-manager issues a stable one instead.
+        enableCertManager: true,
+        // Only NLBs for Services are used; no ALB IngressClass.
+        createIngressClassResource: false,
+        ingressClassParams: { create: false },
+        defaultTags: { "platform:cluster": args.clusterName },
+      },
+    }, { parent: this, provider: args.provider, dependsOn: [identity, ...args.dependsOn] });
+    this.registerOutputs({});
+  }
+}
+
+export interface TraefikArgs {
+  namespace: string;
+  sizing: Sizing;
+  provider: k8s.Provider;
+  /** The load balancer controller (must exist first and be deleted last). */
+  loadBalancerController: LoadBalancerController;
+  dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+/**
+ * Traefik (maintained; ingress-nginx is retired) as the cluster's default IngressClass,
+ * behind an internet-facing NLB; HTTP redirects to HTTPS.
+ */
+export class Traefik extends pulumi.ComponentResource {
+  public readonly chart: k8s.helm.v4.Chart;
+  public readonly ingressClass = INGRESS_CLASS;
+
+  constructor(name: string, args: TraefikArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:ingress:Traefik", name, {}, opts);
+    const s = args.sizing;
+    this.chart = pinnedChart(name, CHARTS.traefik, {
+      namespace: args.namespace,
+      releaseName: "traefik",
+      values: {
+        deployment: { replicas: s.replicas },
+        podDisruptionBudget: s.ha ? { enabled: true, minAvailable: 1 } : { enabled: false },
+        ingressClass: { enabled: true, isDefaultClass: true, name: INGRESS_CLASS },
+        providers: {
+          kubernetesIngress: { enabled: true, publishedService: { enabled: true } },
+          kubernetesCRD: { enabled: true },
+        },
+        // Gateway API stays off until app teams ask for it; Ingress is what the charts render.
+        gateway: { enabled: false },
+        gatewayClass: { enabled: false },
+        ports: {
+          web: { http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } },
+        },
+        service: {
+          annotations: {
+            "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+            "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+            "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+            "service.beta.kubernetes.io/aws-load-balancer-attributes": "load_balancing.cross_zone.enabled=true",
+          },
+        },
+        resources: resources(times("100m", s.scale), times("128Mi", s.scale), times("256Mi", s.scale)),
+        podSecurityContext: podSecurity(65532),
+        securityContext: containerSecurity(),
+        topologySpreadConstraints: s.ha ? zoneSpread({ "app.kubernetes.io/name": "traefik" }) : [],
+      },
+    }, { parent: this, provider: args.provider, dependsOn: [args.loadBalancerController, ...args.dependsOn] });
+    this.registerOutputs({ ingressClass: INGRESS_CLASS });
+  }
+}
+
+/**
+ * The controller's IAM policy, after the upstream reference policy
+ * (kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json). Describe and
+ * create calls take no ARN; mutations are limited to resources tagged by this controller.
+ */
+export function loadBalancerControllerStatements(partition: pulumi.Input<string>, region: string, accountId: pulumi.Input<string>): PolicyStatement[] {
+  const elb = (r: string) => pulumi.interpolate`arn:${partition}:elasticloadbalancing:${region}:${accountId}:${r}`;
+  const ec2 = (r: string) => pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:${r}`;
+  const regionOnly = { StringEquals: { "aws:RequestedRegion": region } };
+  return [
+    {
+      Sid: "ServiceLinkedRole",
+      Effect: "Allow",
+      Action: "iam:CreateServiceLinkedRole",
+      Resource: pulumi.interpolate`arn:${partition}:iam::${accountId}:role/aws-service-role/elasticloadbalancing.amazonaws.com/*`,
+      Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
+    },
+    {
+      // Describe* calls take no resource ARN; the region condition is the scope AWS offers.
+      Sid: "Describe",
+      Effect: "Allow",
+      Action: [
+        "ec2:DescribeAccountAttributes", "ec2:DescribeAddresses", "ec2:DescribeAvailabilityZones", "ec2:DescribeInternetGateways",
+        "ec2:DescribeVpcs", "ec2:DescribeVpcPeeringConnections", "ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeInstances",
+        "ec2:DescribeNetworkInterfaces", "ec2:DescribeTags", "ec2:GetCoipPoolUsage", "ec2:DescribeCoipPools", "ec2:GetSecurityGroupsForVpc",
+        "ec2:DescribeIpamPools", "ec2:DescribeRouteTables",
+        "elasticloadbalancing:DescribeLoadBalancers", "elasticloadbalancing:DescribeLoadBalancerAttributes", "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeListenerCertificates", "elasticloadbalancing:DescribeSSLPolicies", "elasticloadbalancing:DescribeRules",
+        "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth",
+        "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
+        "elasticloadbalancing:DescribeCapacityReservation",
+        "acm:ListCertificates", "acm:DescribeCertificate", "shield:GetSubscriptionState",
+      ],
+      Resource: "*",
+      Condition: regionOnly,
+    },
+    {
+      // New security groups have no ARN before they exist; the cluster tag must be requested.
+      Sid: "CreateSecurityGroup",
+      Effect: "Allow",
+      Action: "ec2:CreateSecurityGroup",
+      Resource: [ec2("security-group/*"), ec2("vpc/*")],
+      Condition: regionOnly,
+    },
+    {
+      Sid: "TagNewSecurityGroup",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: ec2("security-group/*"),
+      Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
+    },
+    {
+      Sid: "ManageOwnSecurityGroups",
+      Effect: "Allow",
+      Action: ["ec2:CreateTags", "ec2:DeleteTags", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
+      Resource: ec2("security-group/*"),
+      Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
+    },
+    {
+      // Rules on node/cluster security groups that the controller did not create (backend SG).
+      Sid: "BackendSecurityGroupRules",
+      Effect: "Allow",
+      Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+      Resource: ec2("security-group/*"),
+    },
+    {
+      Sid: "CreateTaggedLoadBalancers",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
+      Resource: [elb("loadbalancer/*"), elb("targetgroup/*")],
+      Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
+    },
+    {
+      Sid: "ManageListenersAndRules",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"],
+      Resource: [elb("loadbalancer/*"), elb("listener/*"), elb("listener-rule/*")],
+    },
+    {
+      Sid: "TagOwnLoadBalancers",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*"), elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")],
+    },
+    {
+      Sid: "ModifyOwnLoadBalancers",
+      Effect: "Allow",
+      Action: [
+        "elasticloadbalancing:ModifyLoadBalancerAttributes", "elasticloadbalancing:SetIpAddressType", "elasticloadbalancing:SetSecurityGroups",
+        "elasticloadbalancing:SetSubnets", "elasticloadbalancing:DeleteLoadBalancer", "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
+        "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
+      ],
+      Resource: [elb("loadbalancer/*"), elb("targetgroup/*")],
+      Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
+    },
+    {
+      Sid: "RegisterTargets",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:RegisterTargets", "elasticloadbalancing:DeregisterTargets"],
+      Resource: elb("targetgroup/*/*"),
+    },
+    {
+      Sid: "ModifyListeners",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities"],
+      Resource: [elb("listener/*"), elb("listener-rule/*"), elb("loadbalancer/*")],
+    },
+  ];
+}
