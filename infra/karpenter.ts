@@ -26,8 +26,8 @@ const SERVICE_ACCOUNT = "karpenter";
 
 /**
  * Karpenter: its node role (with an EC2_LINUX access entry so its nodes can join), the
- * interruption queue fed by EventBridge (spot interruptions, rebalance, health events,
- * state changes), a controller role scoped to this cluster's tagged resources, the chart,
+ * interruption queue fed by EventBridge (spot and capacity-reservation interruptions,
+ * rebalance, health events, state changes), a controller role scoped to this cluster's tagged resources, the chart,
  * and a default EC2NodeClass/NodePool.
  */
 export class Karpenter extends pulumi.ComponentResource {
@@ -66,6 +66,7 @@ export class Karpenter extends pulumi.ComponentResource {
       "spot-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Spot Instance Interruption Warning"] },
       rebalance: { source: ["aws.ec2"], "detail-type": ["EC2 Instance Rebalance Recommendation"] },
       "instance-state-change": { source: ["aws.ec2"], "detail-type": ["EC2 Instance State-change Notification"] },
+      "capacity-reservation-interruption": { source: ["aws.ec2"], "detail-type": ["EC2 Capacity Reservation Instance Interruption Warning"] },
     };
     for (const [rule, pattern] of Object.entries(rules)) {
       const r = new aws.cloudwatch.EventRule(`${name}-${rule}`, { eventPattern: JSON.stringify(pattern), description: `Karpenter ${rule} for ${cn}` }, parent);
@@ -80,7 +81,6 @@ export class Karpenter extends pulumi.ComponentResource {
       statements: controllerStatements(cn, args.region, c, queue.arn, role.arn),
     }, parent);
 
-    const ha = args.replicas > 1;
     this.chart = pinnedChart(`${name}`, CHARTS.karpenter, {
       namespace: NAMESPACE,
       releaseName: "karpenter",
@@ -89,9 +89,8 @@ export class Karpenter extends pulumi.ComponentResource {
         serviceAccount: { create: true, name: SERVICE_ACCOUNT },
         settings: { clusterName: cn, clusterEndpoint: args.clusterEndpoint, interruptionQueue: queue.name },
         podDisruptionBudget: { name: "karpenter", maxUnavailable: 1 },
+        // The chart hard-codes a restricted securityContext and /healthz, /readyz probes.
         controller: { resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi" } } },
-        // Spread replicas over zones in HA; the chart already keeps them off Karpenter nodes.
-        topologySpreadConstraints: ha ? [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }] : [],
       },
     }, { parent: this, provider: args.provider, dependsOn: [controller, ...args.dependsOn] });
 
@@ -157,7 +156,7 @@ export function controllerStatements(
       Sid: "AllowScopedEC2InstanceAccessActions",
       Effect: "Allow",
       Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-      Resource: [pulumi.interpolate`arn:${p}:ec2:${region}::image/*`, pulumi.interpolate`arn:${p}:ec2:${region}::snapshot/*`, ec2("security-group/*"), ec2("subnet/*"), ec2("capacity-reservation/*")],
+      Resource: [pulumi.interpolate`arn:${p}:ec2:${region}::image/*`, pulumi.interpolate`arn:${p}:ec2:${region}::snapshot/*`, ec2("security-group/*"), ec2("subnet/*"), ec2("capacity-reservation/*"), ec2("placement-group/*")],
     },
     {
       Sid: "AllowScopedEC2LaunchTemplateAccessActions",
@@ -198,7 +197,7 @@ export function controllerStatements(
       // Describe calls take no resource ARNs; the region condition is the scope AWS offers.
       Sid: "AllowRegionalReadActions",
       Effect: "Allow",
-      Action: ["ec2:DescribeAvailabilityZones", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets", "ec2:DescribeCapacityReservations"],
+      Action: ["ec2:DescribeAvailabilityZones", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets", "ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"],
       Resource: "*",
       Condition: { StringEquals: { "aws:RequestedRegion": region } },
     },
@@ -229,5 +228,11 @@ export function controllerStatements(
     },
     { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Action: ["iam:GetInstanceProfile", "iam:ListInstanceProfiles"], Resource: profile },
     { Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Action: "eks:DescribeCluster", Resource: c.arn },
+    {
+      Sid: "AllowUnscopedZonalShiftRead",
+      Effect: "Allow",
+      Action: "arc-zonal-shift:GetManagedResource",
+      Resource: pulumi.interpolate`arn:${p}:eks:${region}:${c.accountId}:cluster/${cn}`,
+    },
   ];
 }

@@ -9,8 +9,8 @@ export interface ChartRef {
 }
 
 export const CHARTS = {
-  karpenter: { repo: "", chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.8.1", appVersion: "1.8.1" },
-  metricsServer: { repo: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.0", appVersion: "0.8.0" },
+  karpenter: { repo: "", chart: "oci://public.ecr.aws/karpenter/karpenter", version: "1.14.1", appVersion: "1.14.1" },
+  metricsServer: { repo: "https://kubernetes-sigs.github.io/metrics-server/", chart: "metrics-server", version: "3.13.1", appVersion: "0.8.1" },
   // Platform services (issue 3). Sources: each chart's Chart.yaml/values.yaml at that version
   // (docs/services.md lists them).
   certManager: { repo: "https://charts.jetstack.io", chart: "cert-manager", version: "v1.21.1", appVersion: "v1.21.1" },

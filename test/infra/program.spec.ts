@@ -161,7 +161,7 @@ for (const env of ENVS) {
       const q = inputs(one(r, "aws:sqs/queue:Queue"));
       assert.strictEqual(q.sqsManagedSseEnabled, true);
       const targets = ofType(r, "aws:cloudwatch/eventTarget:EventTarget").map(inputs);
-      assert.strictEqual(targets.length, 4);
+      assert.strictEqual(targets.length, 5);
       const queue = one(r, "aws:sqs/queue:Queue");
       for (const t of targets) assert.strictEqual(t.arn, queue.outputs.arn);
       const chart = one(r, "kubernetes:helm.sh/v4:Chart", "karpenter");
