@@ -143,7 +143,18 @@ export function plain(v: unknown): unknown {
  * Runs infra/platform.ts for `stack` with `config` under mocks. preview=true gives a
  * first preview of a new environment: every provider output is unknown.
  */
-export async function runProgram(opts: { stack: string; config: StackConfig; preview?: boolean; project?: string }): Promise<RunResult> {
+export interface RunOptions {
+  stack: string;
+  config: StackConfig;
+  preview?: boolean;
+  project?: string;
+  /** The program to run; default infra/platform.ts's platform(). Modules under infra/, contract/ and examples/ are loaded fresh each run. */
+  program?: () => Promise<Record<string, unknown>>;
+  /** Outputs of the stacks a StackReference may read, by fully qualified name. */
+  stackReferences?: Record<string, { outputs: Record<string, unknown>; secretOutputNames?: string[] }>;
+}
+
+export async function runProgram(opts: RunOptions): Promise<RunResult> {
   const project = opts.project ?? "platform";
   const preview = opts.preview ?? false;
   const region = opts.config.config[`${project}:region`] ?? "us-east-1";
@@ -154,6 +165,15 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pre
   await pulumi.runtime.setMocks({
     newResource(args) {
       newResourceCalls++;
+      if (args.type === "pulumi:pulumi:StackReference") {
+        const name = String(args.inputs?.name ?? args.id);
+        const ref = opts.stackReferences?.[name];
+        if (!ref) {
+          console.error(`harness: no mocked stack ${name} (have: ${Object.keys(opts.stackReferences ?? {}).join(", ") || "none"})`);
+          throw new Error(`harness: no mocked stack ${name}`);
+        }
+        return { id: name, state: { name, outputs: ref.outputs, secretOutputNames: ref.secretOutputNames ?? [] } };
+      }
       if (preview) return { id: undefined, state: {} };
       const state = mockState(args.type, args.name, args.inputs ?? {}, region);
       states.set(`${args.type}::${args.name}`, state);
@@ -199,50 +219,67 @@ export async function runProgram(opts: { stack: string; config: StackConfig; pre
     });
 
   // Fresh program modules per run: the program reads config at import time.
-  for (const id of Object.keys(require.cache)) if (id.startsWith(path.join(ROOT, "infra") + path.sep)) delete require.cache[id];
+  const fresh = ["infra", "contract", "examples"].map((d) => path.join(ROOT, d) + path.sep);
+  for (const id of Object.keys(require.cache)) if (fresh.some((d) => id.startsWith(d))) delete require.cache[id];
 
   // The SDK formats a stack trace for every promise and resource it creates (source
   // positions for the engine); offline nobody reads them, and they were a fifth of the
   // plan's time. PLATFORM_TRACE=1 keeps them for debugging a crash in the program.
-  const traceLimit = Error.stackTraceLimit;
-  if (!process.env.PLATFORM_TRACE) Error.stackTraceLimit = 0;
-  // Keep the program's own Output objects: the stack's massaged copy loses secretness.
-  let raw: Record<string, unknown> = {};
+  // A failing Output rejects once for the stack and once per promise that awaited it; the
+  // first reaches the caller, the echoes are collected here instead of crashing the process.
+  const rejections: unknown[] = [];
+  const onRejection = (e: unknown) => rejections.push(e);
+  process.on("unhandledRejection", onRejection);
   try {
-    await pulumi.runtime.runInPulumiStack(async () => {
-      const { platform } = require(path.join(ROOT, "infra", "platform")) as typeof import("../infra/platform");
-      raw = await platform();
-      return raw;
-    });
-  } catch (e) {
-    if (e instanceof Error && e.name !== "ConfigError" && !process.env.PLATFORM_TRACE) e.message += " (rerun with PLATFORM_TRACE=1 for a stack trace)";
-    throw e;
+    return await run();
   } finally {
-    Error.stackTraceLimit = traceLimit;
+    await settle(() => rejections.length);
+    process.off("unhandledRejection", onRejection);
   }
 
-  const outputs: Record<string, unknown> = {};
-  const secretOutputs: string[] = [];
-  for (const [k, v] of Object.entries(raw)) {
-    const o = pulumi.output(v) as any;
-    if (await o.isSecret) secretOutputs.push(k);
-    const value = preview ? await o.promise(true) : await o.promise();
-    outputs[k] = (await o.isSecret) ? "[secret]" : plain(value);
+  async function run(): Promise<RunResult> {
+    const traceLimit = Error.stackTraceLimit;
+    if (!process.env.PLATFORM_TRACE) Error.stackTraceLimit = 0;
+    // Keep the program's own Output objects: the stack's massaged copy loses secretness.
+    let raw: Record<string, unknown> = {};
+    try {
+      await pulumi.runtime.runInPulumiStack(async () => {
+        const program = opts.program ?? (() => (require(path.join(ROOT, "infra", "platform")) as typeof import("../infra/platform")).platform());
+        raw = await program();
+        return raw;
+      });
+    } catch (e) {
+      if (e instanceof Error && e.name !== "ConfigError" && !process.env.PLATFORM_TRACE) e.message += " (rerun with PLATFORM_TRACE=1 for a stack trace)";
+      throw e;
+    } finally {
+      Error.stackTraceLimit = traceLimit;
+    }
+
+    const outputs: Record<string, unknown> = {};
+    const secretOutputs: string[] = [];
+    for (const [k, v] of Object.entries(raw)) {
+      const o = pulumi.output(v) as any;
+      if (await o.isSecret) secretOutputs.push(k);
+      const value = preview ? await o.promise(true) : await o.promise();
+      outputs[k] = (await o.isSecret) ? "[secret]" : plain(value);
+    }
+    await settle(() => recorded.length + rejections.length);
+    // A program that succeeded may not leave a rejection behind: that is a bug to surface.
+    if (rejections.length) throw rejections[0];
+
+    recorded.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+    return { stack: opts.stack, resources: recorded, invokes, outputs, secretOutputs: secretOutputs.sort(), newResourceCalls, registered: monitor.resources.size };
+    }
   }
-  await settle(() => recorded.length);
 
-  recorded.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
-  return { stack: opts.stack, resources: recorded, invokes, outputs, secretOutputs: secretOutputs.sort(), newResourceCalls, registered: monitor.resources.size };
-}
-
-/** Waits until registrations stop arriving (they complete asynchronously). */
-async function settle(count: () => number): Promise<void> {
-  let last = -1;
-  let stable = 0;
-  while (stable < 3) {
-    await new Promise((r) => setImmediate(r));
-    const now = count();
-    stable = now === last ? stable + 1 : 0;
-    last = now;
+  /** Waits until registrations stop arriving (they complete asynchronously). */
+  async function settle(count: () => number): Promise<void> {
+    let last = -1;
+    let stable = 0;
+    while (stable < 3) {
+      await new Promise((r) => setImmediate(r));
+      const now = count();
+      stable = now === last ? stable + 1 : 0;
+      last = now;
   }
 }
