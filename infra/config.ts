@@ -64,6 +64,30 @@ const nodeGroupSchema = z
   })
   .strict();
 
+const DNS_LABEL = /^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/;
+/** Namespaces a team may not take: the platform's own and Kubernetes'. */
+export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "cert-manager", "aws-load-balancer", "ingress", "external-dns", "argocd", "observability", "apps"];
+
+const teamSchema = z
+  .object({
+    name: z.string().regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-', at most 32 characters"),
+    iamRoleArn: z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/team-orders"),
+    repositories: z.array(z.string().regex(GIT_URL, "must be an https:// or ssh:// git URL (or git@host:org/repo.git); * globs allowed")).min(1, "must list at least one git repository Argo CD may sync from"),
+    apps: z.array(z.string().regex(DNS_LABEL, "must be a DNS label such as orders-api")).default([]),
+    appPort: z.coerce.number().int("must be a whole number").min(1024, "must be >= 1024 (containers run as non-root)").max(65535, "must be <= 65535").default(8080),
+    egressPublicHttps: z.boolean({ message: "must be true or false" }).default(false),
+    quota: z
+      .object({
+        requestsCpu: z.coerce.number().positive("must be > 0").default(4),
+        requestsMemoryGi: z.coerce.number().positive("must be > 0").default(8),
+        limitsMemoryGi: z.coerce.number().positive("must be > 0").default(16),
+        pods: z.coerce.number().int("must be a whole number").min(1, "must be >= 1").default(40),
+      })
+      .strict()
+      .default({ requestsCpu: 4, requestsMemoryGi: 8, limitsMemoryGi: 16, pods: 40 }),
+  })
+  .strict();
+
 const rawSchema = z
   .object({
     environment: z.enum(ENVIRONMENTS, { message: `must be one of ${ENVIRONMENTS.join(", ")}` }),
@@ -111,11 +135,14 @@ const rawSchema = z
     oidcClientId: z.string().min(1, "must not be empty").optional(),
     oidcClientSecret: z.string().min(1, "must not be empty").optional(),
     observabilityRetentionDays: z.coerce.number().int("must be a whole number").min(1, "must be >= 1").max(3650, "must be <= 3650").optional(),
+    // App teams (issue 5).
+    teams: z.array(teamSchema).optional(),
   })
   .strict();
 
 type RawConfig = z.infer<typeof rawSchema>;
 type NodeGroupInput = z.infer<typeof nodeGroupSchema>;
+export type TeamConfig = z.infer<typeof teamSchema>;
 
 export interface NodeGroupConfig {
   name: string;
@@ -171,11 +198,13 @@ export interface PlatformConfig {
   /** Argo CD SSO; unset means local admin only. */
   oidc?: { issuer: string; clientId: string; clientSecret: pulumi.Output<string> };
   observability: { retentionDays: number };
+  /** Onboarded app teams: each gets a namespace, RBAC, an AppProject and ECR repositories. */
+  teams: TeamConfig[];
 }
 
 /** Per-environment defaults: dev cheap, staging prod-shaped but smaller, prod highly available. */
 /** Service keys without a per-environment default (optional, or derived from other keys). */
-type NoProfileKey = "acmeEmail" | "gitopsRepoUrl" | "gitopsRepoUsername" | SecretKey | "slackChannel" | "oidcIssuer" | "oidcClientId";
+type NoProfileKey = "acmeEmail" | "gitopsRepoUrl" | "gitopsRepoUsername" | SecretKey | "slackChannel" | "oidcIssuer" | "oidcClientId" | "teams";
 export const PROFILES: Record<Environment, Required<Omit<RawConfig, "environment" | "region" | "domain" | "hostedZoneId" | "clusterName" | "tags" | NoProfileKey>>> = {
   dev: {
     availabilityZoneCount: 2,
@@ -255,7 +284,7 @@ export const PROFILES: Record<Environment, Required<Omit<RawConfig, "environment
 };
 
 /** Keys that are objects or lists of objects; Pulumi's project-config schema cannot type them. */
-export const OBJECT_KEYS = ["nodeGroups", "tags"] as const;
+export const OBJECT_KEYS = ["nodeGroups", "tags", "teams"] as const;
 export const CONFIG_KEYS = Object.keys(rawSchema.shape) as (keyof RawConfig)[];
 
 // ---------------------------------------------------------------------------------------
@@ -376,6 +405,22 @@ export function parseConfig(raw: Record<string, unknown>, opts: ParseOptions = {
   const both = pick("clusterAdmins").filter((a) => pick("clusterViewers").includes(a));
   if (both.length) problems.push(`${key(["clusterViewers"])}: ${both[0]} is also a cluster admin; one principal has one access entry. Fix: keep it in one list.`);
 
+  // Teams: each owns a namespace and an access entry, so names and roles are unique and
+  // clear of the platform's own namespaces and principals.
+  const teams = r.teams ?? [];
+  const gitopsGlobs = pick("gitopsNamespaces");
+  teams.forEach((t, i) => {
+    const k = (f: string) => key(["teams", i, f]);
+    if (teams.findIndex((o) => o.name === t.name) !== i) problems.push(`${k("name")}: team ${JSON.stringify(t.name)} is listed twice. Fix: give each team a unique name.`);
+    if (RESERVED_NAMESPACES.includes(t.name) || t.name.startsWith("kube-")) problems.push(`${k("name")}: ${JSON.stringify(t.name)} is a platform or Kubernetes namespace. Fix: pick another team name.`);
+    else if (gitopsGlobs.some((g) => globMatch(g, t.name))) problems.push(`${k("name")}: namespace ${JSON.stringify(t.name)} is also a destination of the shared apps project (gitopsNamespaces ${gitopsGlobs.join(", ")}). Fix: rename the team or narrow gitopsNamespaces.`);
+    if (teams.findIndex((o) => o.iamRoleArn === t.iamRoleArn) !== i) problems.push(`${k("iamRoleArn")}: ${t.iamRoleArn} already belongs to team ${JSON.stringify(teams.find((o) => o.iamRoleArn === t.iamRoleArn)!.name)}; one role has one access entry. Fix: give each team its own role.`);
+    if ([...pick("clusterAdmins"), ...pick("clusterViewers")].includes(t.iamRoleArn)) problems.push(`${k("iamRoleArn")}: ${t.iamRoleArn} is also a cluster admin or viewer. Fix: give the team a role of its own.`);
+    const dupApp = t.apps.find((a, j) => t.apps.indexOf(a) !== j);
+    if (dupApp) problems.push(`${k("apps")}: app ${JSON.stringify(dupApp)} is listed twice. Fix: list each app once.`);
+    if (t.quota.limitsMemoryGi < t.quota.requestsMemoryGi) problems.push(`${key(["teams", i, "quota", "limitsMemoryGi"])}: ${t.quota.limitsMemoryGi} is below requestsMemoryGi ${t.quota.requestsMemoryGi}. Fix: raise limitsMemoryGi.`);
+  });
+
   const tags = r.tags ?? {};
   for (const reserved of ["environment", "managed-by", "platform:stack"]) {
     if (reserved in tags) problems.push(`${key(["tags", reserved])}: is set by the program. Fix: remove it from tags.`);
@@ -450,6 +495,7 @@ export function parseConfig(raw: Record<string, unknown>, opts: ParseOptions = {
     slack: r.slackChannel && r.slackToken ? { channel: r.slackChannel, token: pulumi.secret(r.slackToken) } : undefined,
     oidc: r.oidcIssuer && r.oidcClientId && r.oidcClientSecret ? { issuer: r.oidcIssuer, clientId: r.oidcClientId, clientSecret: pulumi.secret(r.oidcClientSecret) } : undefined,
     observability: { retentionDays },
+    teams: r.teams ?? [],
   };
 }
 
@@ -574,7 +620,8 @@ function reportIssues(issues: z.core.$ZodIssue[], base: PropertyKey[], value: un
     const shown = got === undefined ? "it is missing" : `got ${JSON.stringify(got)}`;
     if (issue.code === "unrecognized_keys") {
       for (const k of issue.keys) {
-        const hint = closest(k, Object.keys(nodeGroupSchema.shape));
+        // Objects nest only in node groups, teams and a team's quota: suggest from those keys.
+        const hint = closest(k, [...Object.keys(nodeGroupSchema.shape), ...Object.keys(teamSchema.shape), "requestsCpu", "requestsMemoryGi", "limitsMemoryGi", "pods"]);
         problems.push(`${key([...path, k])}: unknown key.${hint ? ` Did you mean '${hint}'?` : ""} Fix: rename or remove it.`);
       }
     } else if (issue.code === "invalid_key") {
@@ -589,6 +636,11 @@ function reportIssues(issues: z.core.$ZodIssue[], base: PropertyKey[], value: un
       problems.push(`${key(path)}: ${issue.message} (${shown}).`);
     }
   }
+}
+
+/** `*` matches any run of characters, as in Argo CD destination namespaces. */
+function globMatch(glob: string, name: string): boolean {
+  return new RegExp(`^${glob.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(name);
 }
 
 function formatPath(path: PropertyKey[]): string {
@@ -607,6 +659,9 @@ function lookup(obj: unknown, path: PropertyKey[]): unknown {
 }
 
 function closest(word: string, candidates: string[]): string | undefined {
+  // An abbreviation ("repos" for "repositories") is a typo too far for edit distance.
+  const prefixed = word.length >= 3 ? candidates.find((c) => c.toLowerCase().startsWith(word.toLowerCase())) : undefined;
+  if (prefixed) return prefixed;
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {

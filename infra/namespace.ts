@@ -39,6 +39,12 @@ export interface NamespaceAllows {
   toNodes?: Ports;
   /** Ingress from every namespace (the in-cluster OTLP endpoint apps send to). */
   fromAnyNamespace?: { ports: Ports; reason: string };
+  /**
+   * Egress to every namespace carrying a label (value "true"), any port: the target's own
+   * ingress policy narrows the ports. Lets Alloy scrape and the ingress route to namespaces
+   * added later without touching this one.
+   */
+  toLabelledNamespaces?: { label: string; reason: string }[];
   /** Other egress by address range (e.g. public DNS resolvers for DNS-01 checks). */
   egressTo?: { name: string; cidr: string; ports: Ports; reason: string }[];
 }
@@ -55,9 +61,16 @@ export interface SecureNamespaceArgs {
   allow: NamespaceAllows;
   /** Namespace totals; every pod has a memory limit (LimitRange defaults), so limits.memory is enforceable. */
   quota: { requestsCpu: string; requestsMemory: string; limitsMemory: string; pods: number; pvcs?: number; loadBalancers?: number };
+  /** Extra namespace labels (e.g. platform.io/tenant for app teams). */
+  labels?: Record<string, string>;
   provider: k8s.Provider;
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
+
+/** Label of namespaces that open metrics ports to the scraper; the scraper's egress selects it. */
+export const SCRAPE_LABEL = "platform.io/scrape";
+/** Label of app teams' namespaces; the ingress controller's egress selects it. */
+export const TENANT_LABEL = "platform.io/tenant";
 
 /**
  * A platform namespace: Pod Security Standards labels, a default-deny NetworkPolicy for
@@ -87,6 +100,8 @@ export class SecureNamespace extends pulumi.ComponentResource {
           "pod-security.kubernetes.io/warn": "restricted",
           "pod-security.kubernetes.io/audit": "restricted",
           "platform.io/managed-by": "pulumi",
+          ...(args.allow.metricsPorts?.length ? { [SCRAPE_LABEL]: "true" } : {}),
+          ...args.labels,
         },
         annotations: args.podSecurityReason ? { "platform.io/pod-security-reason": args.podSecurityReason } : {},
       },
@@ -159,6 +174,11 @@ export class SecureNamespace extends pulumi.ComponentResource {
     for (const t of a.toNamespaces ?? []) {
       policy(`allow-to-${t.namespace}`, t.reason, {
         egress: [{ to: [nsSel(t.namespace)], ports: t.ports.map((p) => ({ protocol: "TCP", ...p })) }],
+      });
+    }
+    for (const l of a.toLabelledNamespaces ?? []) {
+      policy(`allow-to-${l.label.replace(/[^a-z0-9]+/g, "-")}`, l.reason, {
+        egress: [{ to: [{ namespaceSelector: { matchLabels: { [l.label]: "true" } } }] }],
       });
     }
     if (a.toNodes?.length) {

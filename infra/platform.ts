@@ -7,7 +7,10 @@ import { Karpenter } from "./karpenter";
 import { MetricsServer } from "./metrics-server";
 import { Network } from "./network";
 import { NodeGroups } from "./nodes";
-import { platformServices } from "./services";
+import { CONTRACT_VERSION } from "../contract/contract";
+import { OTLP_PORTS } from "./alloy";
+import { NAMESPACES, platformServices } from "./services";
+import { Team } from "./team";
 
 export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Record<string, unknown>> {
   const provider = new aws.Provider("aws", { region: cfg.region as aws.Region, defaultTags: { tags: cfg.tags } });
@@ -93,7 +96,24 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
 
   const services = platformServices({ cfg, cluster, network, awsProvider: provider, k8sProvider: cluster.provider, dependsOn: [nodes, addons, storage] });
 
+  // App teams: one component each, named after the team, so onboarding one touches nothing else.
+  const teams = cfg.teams.map((team) => new Team(`team-${team.name}`, {
+    team,
+    clusterName: cluster.name,
+    vpcCidr: cfg.vpcCidr,
+    ingressNamespace: NAMESPACES.ingress,
+    observabilityNamespace: NAMESPACES.observability,
+    otlpPorts: [OTLP_PORTS.grpc, OTLP_PORTS.http],
+    argocdNamespace: NAMESPACES.argocd,
+    argocdChart: services.argocdChart,
+    provider: cluster.provider,
+    protect: cfg.protect,
+    dependsOn: [nodes, addons],
+  }, withAws));
+
+  // Outputs app repos rely on are the contract (contract/contract.ts); the rest are for operators.
   return {
+    contractVersion: CONTRACT_VERSION,
     environment: cfg.environment,
     region: cfg.region,
     availabilityZones,
@@ -114,5 +134,11 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
     defaultStorageClass: storage.name,
     kubeconfig: cluster.kubeconfig,
     ...services.outputs,
+    teams: Object.fromEntries(teams.map((t) => [t.namespace, {
+      namespace: t.namespace,
+      appProject: t.appProject,
+      kubernetesGroup: t.kubernetesGroup,
+      ecrRepositories: t.ecrRepositories,
+    }])),
   };
 }

@@ -19,7 +19,7 @@ import { Grafana } from "./grafana";
 import { LoadBalancerController, Traefik } from "./ingress";
 import { Loki } from "./loki";
 import { Mimir } from "./mimir";
-import { SecureNamespace, SecureNamespaceArgs } from "./namespace";
+import { SCRAPE_LABEL, SecureNamespace, SecureNamespaceArgs, TENANT_LABEL } from "./namespace";
 import { Network } from "./network";
 import { Tempo } from "./tempo";
 import { sizing } from "./workload";
@@ -54,7 +54,13 @@ export const NODE_EXPORTER_NAMESPACE = "kube-system";
 
 const PUBLIC_DNS = ["1.1.1.1/32", "8.8.8.8/32"];
 
-export function platformServices(ctx: ServicesContext): { outputs: Record<string, unknown> } {
+export interface PlatformServices {
+  outputs: Record<string, unknown>;
+  /** Argo CD's chart: AppProjects (teams') wait for its CRDs. */
+  argocdChart: k8s.helm.v4.Chart;
+}
+
+export function platformServices(ctx: ServicesContext): PlatformServices {
   const { cfg, cluster } = ctx;
   const s = sizing(cfg.environment);
   const provider = ctx.k8sProvider;
@@ -98,6 +104,7 @@ export function platformServices(ctx: ServicesContext): { outputs: Record<string
           { namespace: N.argocd, ports: [{ port: 8080 }], reason: "Route to the Argo CD server." },
           { namespace: N.observability, ports: [{ port: 3000 }], reason: "Route to Grafana." },
         ],
+        toLabelledNamespaces: [{ label: TENANT_LABEL, reason: "Route to app teams' services; each team namespace admits only its app port from here." }],
       },
       quota: q(2, 2, 10, { loadBalancers: 1 }),
     }),
@@ -122,6 +129,7 @@ export function platformServices(ctx: ServicesContext): { outputs: Record<string
         apiServer: true,
         publicHttps: aws443("S3 and STS (IRSA)"),
         toNodes: [{ port: 10250 }, { port: 9100 }],
+        toLabelledNamespaces: [{ label: SCRAPE_LABEL, reason: "Alloy scrapes the metrics ports those namespaces open to it." }],
         fromNamespaces: [{ namespace: N.ingress, ports: [{ port: 3000 }], reason: "Grafana through Traefik." }],
         fromAnyNamespace: { ports: [{ port: OTLP_PORTS.grpc }, { port: OTLP_PORTS.http }], reason: "Applications send OTLP to Alloy." },
       },
@@ -226,6 +234,7 @@ export function platformServices(ctx: ServicesContext): { outputs: Record<string
   }, withAws);
 
   return {
+    argocdChart: argocd.chart,
     outputs: {
       argocdUrl: argocd.url,
       argocdAdminPassword: argocd.adminPassword,

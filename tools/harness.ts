@@ -82,6 +82,8 @@ function mockState(type: string, name: string, inputs: Record<string, any>, regi
       const bucket = inputs.bucket ?? `${name}-0a1b2c3`;
       return { ...inputs, bucket, arn: `arn:aws:s3:::${bucket}` };
     }
+    case "aws:ecr/repository:Repository":
+      return { ...inputs, arn: arn("ecr", `repository/${physical}`), repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}`, registryId: ACCOUNT_ID };
     case "aws:eks/nodeGroup:NodeGroup":
       return { ...inputs, arn: arn("eks", `nodegroup/${name}`), nodeGroupName: `${inputs.nodeGroupNamePrefix ?? name}0a1b2c3` };
     default:

@@ -359,7 +359,8 @@ describe("platform services", function () {
       const r = runs.prod;
       for (const ci of byType(r, "kubernetes:cert-manager.io/v1:ClusterIssuer")) assert.ok(dependsOnChart(r, ci, "cert-manager"), ci.name);
       const argo = [...byType(r, "kubernetes:argoproj.io/v1alpha1:AppProject"), ...byType(r, "kubernetes:argoproj.io/v1alpha1:Application")];
-      assert.strictEqual(argo.length, 4);
+      // default, platform-root, apps, and one AppProject per onboarded team (prod has one).
+      assert.strictEqual(argo.length, 5);
       for (const x of argo) assert.ok(dependsOnChart(r, x, "argo-cd"), x.name);
     });
     it("Traefik depends on the load balancer controller (destroy removes the NLB first), which depends on cert-manager", () => {
