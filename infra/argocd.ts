@@ -44,7 +44,7 @@ export class ArgoCd extends pulumi.ComponentResource {
     this.url = `https://${args.host}`;
 
     const admin = new random.RandomPassword(`${name}-admin`, { length: 32, special: false }, { parent: this });
-    this.adminPassword = pulumi.secret(admin.result.apply((r) => r ?? "")) // `?? ""`: mocks return no result;
+    this.adminPassword = pulumi.secret(admin.result);
 
     // The chart's redis-secret-init is a pre-install hook Job (helm.v4.Chart does not run hooks
     // as hooks): the Secret it would create is made here instead, under the same name and key.

@@ -34,7 +34,7 @@ export class Grafana extends pulumi.ComponentResource {
     this.url = `https://${args.host}`;
 
     const password = new random.RandomPassword(`${name}-admin`, { length: 32, special: false }, { parent: this });
-    this.adminPassword = pulumi.secret(password.result.apply((r) => r ?? "")) // `?? ""`: mocks return no result;
+    this.adminPassword = pulumi.secret(password.result);
     const adminSecret = new k8s.core.v1.Secret(`${name}-admin`, {
       metadata: { name: GRAFANA_ADMIN_SECRET, namespace: args.namespace },
       type: "Opaque",

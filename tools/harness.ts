@@ -10,6 +10,8 @@ export { ROOT, listStacks, loadStackConfig } from "./stacks";
 export type { StackConfig } from "./stacks";
 
 export const ACCOUNT_ID = "123456789012";
+/** Every generated secret under the harness starts with this. */
+export const MOCK_SECRET_PREFIX = "mock-generated-secret-";
 export const DEPLOYER_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/platform-deployer`;
 
 export interface RecordedResource {
@@ -84,6 +86,9 @@ function mockState(type: string, name: string, inputs: Record<string, any>, regi
     }
     case "aws:ecr/repository:Repository":
       return { ...inputs, arn: arn("ecr", `repository/${physical}`), repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${physical}`, registryId: ACCOUNT_ID };
+    case "random:index/randomPassword:RandomPassword":
+      // Recognisable values, so tests can prove no secret leaks into a plain input or output.
+      return { ...inputs, result: `${MOCK_SECRET_PREFIX}${name}`, bcryptHash: `$2a$10$${MOCK_SECRET_PREFIX}${name}-hash` };
     case "aws:eks/nodeGroup:NodeGroup":
       return { ...inputs, arn: arn("eks", `nodegroup/${name}`), nodeGroupName: `${inputs.nodeGroupNamePrefix ?? name}0a1b2c3` };
     default:

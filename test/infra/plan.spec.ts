@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { ROOT } from "../../tools/harness";
+import { MOCK_SECRET_PREFIX, ROOT, loadStackConfig, runProgram } from "../../tools/harness";
 import { planDocument, policyReport } from "../../tools/plan";
 import { ENVS, runStack, runWith } from "../support";
 
@@ -93,5 +93,29 @@ describe("plan: the command", function () {
     assert.match(results[0].stderr, /stacks: dev, prod, staging/);
     assert.match(results[1].stderr, /Pulumi\.broken\.yaml is not valid YAML/);
     assert.match(results[2].stderr, /--stack is required/);
+  });
+});
+
+describe("plan: no secret in a plain input or output", () => {
+  for (const env of ["dev", "prod"]) {
+    it(`${env}: generated passwords and secret config appear only as [secret]`, async () => {
+      const r = await runStack(env);
+      const doc = JSON.stringify(planDocument(r));
+      assert.ok(!doc.includes(MOCK_SECRET_PREFIX), "a generated secret reached a plain input or output");
+      assert.ok(!doc.includes("offline-placeholder-for-"), "secret config reached a plain input or output");
+      for (const k of ["argocdAdminPassword", "grafanaAdminPassword", "kubeconfig"]) assert.strictEqual(r.outputs[k], "[secret]", k);
+    });
+  }
+
+  it("with secret config set, its values stay secret too", async () => {
+    const base = loadStackConfig("dev");
+    const config = {
+      config: { ...base.config, "platform:slackChannel": "platform-alerts", "platform:slackToken": "xoxb-secret-token-value", "platform:gitopsRepoUsername": "bot", "platform:gitopsRepoPassword": "repo-secret-value" },
+      secretKeys: [...base.secretKeys, "platform:slackToken", "platform:gitopsRepoPassword"],
+    };
+    const r = await runProgram({ stack: "dev", config });
+    const doc = JSON.stringify(planDocument(r));
+    for (const secret of ["xoxb-secret-token-value", "repo-secret-value"]) assert.ok(!doc.includes(secret), `${secret} leaked`);
+    assert.ok(r.resources.some((x) => JSON.stringify(x.inputs).includes("[secret]") && x.type === "kubernetes:core/v1:Secret"), "no Secret carries the token");
   });
 });
