@@ -19,6 +19,8 @@ export interface TeamContract {
   ecrRepositories: Record<string, string>;
   /** The Kubernetes group the team's IAM role is mapped to by its EKS access entry. */
   kubernetesGroup: string;
+  /** The port the team's namespace admits from the ingress controller; serve on it. */
+  appPort: number;
 }
 
 export interface PlatformContract {

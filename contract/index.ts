@@ -62,7 +62,9 @@ export class PlatformReference {
         return true;
       }),
     );
-    return pulumi.all([present, this.stack.requireOutput(key)]).apply(([, value]) => value as PlatformContract[K]);
+    // getOutput only after the presence check: requireOutput's own error would win the race
+    // and name no fix. Secretness comes from the output itself.
+    return present.apply(() => this.stack.getOutput(key)) as pulumi.Output<PlatformContract[K]>;
   }
 
   /** A team's namespace, AppProject and ECR repositories; fails clearly if the team is not onboarded. */

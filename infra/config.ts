@@ -72,6 +72,8 @@ const teamSchema = z
   .object({
     name: z.string().regex(DNS_LABEL, "must be a DNS label: lowercase letters, digits and '-', at most 32 characters"),
     iamRoleArn: z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/team-orders"),
+    /** Optional CI role that deploys with Pulumi into the namespace (EKS edit policy, namespace-scoped). */
+    deployRoleArn: z.string().regex(IAM_ROLE_ARN, "must be an IAM role ARN such as arn:aws:iam::123456789012:role/orders-deployer").optional(),
     repositories: z.array(z.string().regex(GIT_URL, "must be an https:// or ssh:// git URL (or git@host:org/repo.git); * globs allowed")).min(1, "must list at least one git repository Argo CD may sync from"),
     apps: z.array(z.string().regex(DNS_LABEL, "must be a DNS label such as orders-api")).default([]),
     appPort: z.coerce.number().int("must be a whole number").min(1024, "must be >= 1024 (containers run as non-root)").max(65535, "must be <= 65535").default(8080),
@@ -415,6 +417,12 @@ export function parseConfig(raw: Record<string, unknown>, opts: ParseOptions = {
     if (RESERVED_NAMESPACES.includes(t.name) || t.name.startsWith("kube-")) problems.push(`${k("name")}: ${JSON.stringify(t.name)} is a platform or Kubernetes namespace. Fix: pick another team name.`);
     else if (gitopsGlobs.some((g) => globMatch(g, t.name))) problems.push(`${k("name")}: namespace ${JSON.stringify(t.name)} is also a destination of the shared apps project (gitopsNamespaces ${gitopsGlobs.join(", ")}). Fix: rename the team or narrow gitopsNamespaces.`);
     if (teams.findIndex((o) => o.iamRoleArn === t.iamRoleArn) !== i) problems.push(`${k("iamRoleArn")}: ${t.iamRoleArn} already belongs to team ${JSON.stringify(teams.find((o) => o.iamRoleArn === t.iamRoleArn)!.name)}; one role has one access entry. Fix: give each team its own role.`);
+    const allRoles = teams.flatMap((o, j) => [{ arn: o.iamRoleArn, where: ["teams", j, "iamRoleArn"] }, ...(o.deployRoleArn ? [{ arn: o.deployRoleArn, where: ["teams", j, "deployRoleArn"] }] : [])]);
+    if (t.deployRoleArn) {
+      const first = allRoles.find((x) => x.arn === t.deployRoleArn)!;
+      if (first.where[1] !== i || first.where[2] !== "deployRoleArn") problems.push(`${k("deployRoleArn")}: ${t.deployRoleArn} is already ${key(first.where)}; one role has one access entry. Fix: use a dedicated deploy role.`);
+      if ([...pick("clusterAdmins"), ...pick("clusterViewers")].includes(t.deployRoleArn)) problems.push(`${k("deployRoleArn")}: ${t.deployRoleArn} is also a cluster admin or viewer. Fix: use a dedicated deploy role.`);
+    }
     if ([...pick("clusterAdmins"), ...pick("clusterViewers")].includes(t.iamRoleArn)) problems.push(`${k("iamRoleArn")}: ${t.iamRoleArn} is also a cluster admin or viewer. Fix: give the team a role of its own.`);
     const dupApp = t.apps.find((a, j) => t.apps.indexOf(a) !== j);
     if (dupApp) problems.push(`${k("apps")}: app ${JSON.stringify(dupApp)} is listed twice. Fix: list each app once.`);

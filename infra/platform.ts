@@ -138,6 +138,7 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
       namespace: t.namespace,
       appProject: t.appProject,
       kubernetesGroup: t.kubernetesGroup,
+      appPort: t.appPort,
       ecrRepositories: t.ecrRepositories,
     }])),
   };

@@ -52,6 +52,7 @@ export class Team extends pulumi.ComponentResource {
   public readonly namespace: string;
   public readonly appProject: string;
   public readonly kubernetesGroup: string;
+  public readonly appPort: number;
   public readonly ecrRepositories: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -61,6 +62,7 @@ export class Team extends pulumi.ComponentResource {
     this.namespace = t.name;
     this.appProject = `team-${t.name}`;
     this.kubernetesGroup = teamGroup(t.name);
+    this.appPort = t.appPort;
     const appPorts = [{ port: t.appPort }];
 
     const ns = new SecureNamespace(`${name}-ns`, {
@@ -103,6 +105,17 @@ export class Team extends pulumi.ComponentResource {
       type: "STANDARD",
       kubernetesGroups: [this.kubernetesGroup],
     }, { parent: this });
+
+    // A CI role that deploys with Pulumi (the example app's path) edits this namespace only.
+    if (t.deployRoleArn) {
+      const deployEntry = new aws.eks.AccessEntry(`${name}-deploy`, { clusterName: args.clusterName, principalArn: t.deployRoleArn, type: "STANDARD" }, { parent: this });
+      new aws.eks.AccessPolicyAssociation(`${name}-deploy`, {
+        clusterName: args.clusterName,
+        principalArn: t.deployRoleArn,
+        policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSEditPolicy",
+        accessScope: { type: "namespace", namespaces: [t.name] },
+      }, { parent: this, dependsOn: [deployEntry] });
+    }
 
     new k8s.apiextensions.CustomResource(`${name}-project`, {
       apiVersion: "argoproj.io/v1alpha1",

@@ -134,6 +134,16 @@ describe("teams: what onboarding gives a team (prod)", () => {
   });
 });
 
+describe("teams: a deploy role edits its namespace only", () => {
+  it("gets an access entry with the EKS edit policy scoped to the team's namespace", async () => {
+    const r = await runWith("dev", { teams: [team("alpha", { deployRoleArn: role("alpha-ci") })] });
+    const assoc = ofType(r, "aws:eks/accessPolicyAssociation:AccessPolicyAssociation").map(inputs).filter((a) => a.principalArn === role("alpha-ci"));
+    assert.deepStrictEqual(assoc.map((a) => [a.policyArn.split("/").pop(), a.accessScope]), [["AmazonEKSEditPolicy", { type: "namespace", namespaces: ["alpha"] }]]);
+    assert.strictEqual(ofType(r, "aws:eks/accessEntry:AccessEntry").filter((e) => inputs(e).principalArn === role("alpha-ci")).length, 1);
+    assert.strictEqual((r.outputs.teams as any).alpha.appPort, 8080);
+  });
+});
+
 describe("teams: onboarding and removal touch nothing else", function () {
   this.timeout(60000);
   let one: RunResult;
@@ -195,5 +205,7 @@ describe("teams: malformed team config is rejected with the key named", () => {
   it("an app listed twice", () => rejects([team("a", { apps: ["x", "x"] })], "platform:teams[0].apps", "twice"));
   it("a privileged app port", () => rejects([team("a", { appPort: 80 })], "platform:teams[0].appPort", ">= 1024"));
   it("a memory limit below the requests", () => rejects([team("a", { quota: { requestsMemoryGi: 8, limitsMemoryGi: 4 } })], "platform:teams[0].quota.limitsMemoryGi", "below"));
+  it("a deploy role shared with another team's role", () => rejects([team("a"), team("b", { deployRoleArn: role("team-a") })], "platform:teams[1].deployRoleArn", "already"));
+  it("a deploy role that is a cluster admin", () => rejects([team("a", { deployRoleArn: role("ops") })], "platform:teams[0].deployRoleArn", "cluster admin", { clusterAdmins: [role("ops")] }));
   it("a typo in a team key, with a suggestion", () => rejects([{ ...team("a"), repos: [] }], "platform:teams[0].repos", "repositories"));
 });

@@ -1,0 +1,215 @@
+import * as assert from "assert";
+import * as path from "path";
+import type * as Contract from "../../contract";
+import { CONTRACT_OUTPUTS, CONTRACT_VERSION, PlatformContract, SECRET_CONTRACT_OUTPUTS, isCompatible, parseVersion } from "../../contract";
+import { ROOT, RunResult, runProgram } from "../../tools/harness";
+
+const STACK = "acme/platform/dev";
+
+/** Every output the contract promises; typed, so a new contract key fails the build here first. */
+const PLATFORM_OUTPUTS: PlatformContract = {
+  contractVersion: CONTRACT_VERSION,
+  environment: "dev",
+  region: "eu-west-1",
+  clusterName: "platform-dev",
+  clusterEndpoint: "https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com",
+  clusterCertificateAuthority: Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").toString("base64"),
+  kubeconfig: "apiVersion: v1\nkind: Config\nusers:\n- name: aws\n  user:\n    exec:\n      command: aws\n      args: [eks, get-token, --cluster-name, platform-dev]\n",
+  vpcId: "vpc-0a1b2c3d4e5f60718",
+  privateSubnetIds: ["subnet-0a", "subnet-0b"],
+  oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF",
+  oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF",
+  ingressClass: "traefik",
+  clusterIssuers: ["letsencrypt-staging", "letsencrypt-prod"],
+  otlpGrpcEndpoint: "http://alloy.observability.svc.cluster.local:4317",
+  otlpHttpEndpoint: "http://alloy.observability.svc.cluster.local:4318",
+  argocdUrl: "https://argocd.dev.example.com",
+  grafanaUrl: "https://grafana.dev.example.com",
+  teams: {
+    orders: {
+      namespace: "orders",
+      appProject: "team-orders",
+      ecrRepositories: { "orders-api": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders/orders-api" },
+      kubernetesGroup: "team:orders",
+      appPort: 8080,
+    },
+    payments: { namespace: "payments", appProject: "team-payments", ecrRepositories: {}, kubernetesGroup: "team:payments", appPort: 8080 },
+  },
+};
+
+/** Runs `body` with a fresh contract module against a mocked platform stack. */
+function withPlatform(
+  outputs: object,
+  body: (c: typeof Contract, p: Contract.PlatformReference) => Record<string, unknown>,
+  contractVersion?: string,
+): Promise<RunResult> {
+  return runProgram({
+    stack: "dev",
+    project: "contract-test",
+    config: { config: {}, secretKeys: [] },
+    stackReferences: { [STACK]: { outputs: outputs as Record<string, unknown>, secretOutputNames: [...SECRET_CONTRACT_OUTPUTS] } },
+    program: async () => {
+      // The harness reloads contract/ per run; load it inside the run, as an app program does.
+      const c = require(path.join(ROOT, "contract")) as typeof Contract;
+      return body(c, new c.PlatformReference("platform", { stack: STACK, contractVersion }));
+    },
+  });
+}
+
+async function failure(p: Promise<unknown>, ...patterns: RegExp[]): Promise<Error> {
+  const e = await p.then(
+    () => assert.fail("expected the run to fail"),
+    (err: Error) => err,
+  );
+  for (const re of patterns) assert.match(e.message, re);
+  return e;
+}
+
+async function rejects(p: Promise<unknown>, ...patterns: RegExp[]): Promise<Error> {
+  const e = await failure(p, ...patterns);
+  assert.strictEqual(e.name, "ContractError", `not a ContractError: ${e.message}`);
+  return e;
+}
+
+const without = (key: string) => Object.fromEntries(Object.entries(PLATFORM_OUTPUTS).filter(([k]) => k !== key));
+
+describe("contract: versions", () => {
+  const table: [string, string, boolean][] = [
+    ["1.0.0", "1.0.0", true],
+    ["1.1.0", "1.0.0", true], // newer minor platform: outputs only added
+    ["1.0.7", "1.0.0", true],
+    ["1.0.0", "1.0.9", true], // patches never change outputs
+    ["1.1.0", "1.2.0", false], // older platform lacks outputs the app reads
+    ["2.0.0", "1.0.0", false],
+    ["1.0.0", "2.0.0", false],
+    ["0.9.0", "1.0.0", false],
+    ["v1.0.0", "1.0.0", false],
+    ["1.0", "1.0.0", false],
+    ["", "1.0.0", false],
+  ];
+  for (const [producer, consumer, ok] of table) {
+    it(`platform ${JSON.stringify(producer)} ${ok ? "serves" : "does not serve"} an app on ${consumer}`, () => {
+      assert.strictEqual(isCompatible(producer, consumer), ok);
+    });
+  }
+
+  it("compares against this module's version by default", () => {
+    assert.strictEqual(isCompatible(CONTRACT_VERSION), true);
+    const [major, minor] = parseVersion(CONTRACT_VERSION)!;
+    assert.strictEqual(isCompatible(`${major + 1}.0.0`), false);
+    assert.strictEqual(isCompatible(`${major}.${minor + 1}.0`), true);
+  });
+
+  it("parses only plain MAJOR.MINOR.PATCH strings", () => {
+    assert.deepStrictEqual(parseVersion("1.2.3"), [1, 2, 3]);
+    assert.deepStrictEqual(parseVersion("10.20.30"), [10, 20, 30]);
+    for (const bad of ["v1.2.3", "1.2", "1.2.3-rc.1", "1.2.3 ", "a.b.c", "", 1, null, undefined, { major: 1 }]) {
+      assert.strictEqual(parseVersion(bad), undefined, `parsed ${JSON.stringify(bad)}`);
+    }
+  });
+
+  it("the package's version is the contract version", () => {
+    const pkg = require(path.join(ROOT, "contract", "package.json")) as { version: string; name: string };
+    assert.strictEqual(pkg.version, CONTRACT_VERSION);
+    assert.ok(parseVersion(CONTRACT_VERSION), "CONTRACT_VERSION is not MAJOR.MINOR.PATCH");
+  });
+
+  it("lists every output once, and only kubeconfig as secret", () => {
+    assert.strictEqual(new Set(CONTRACT_OUTPUTS).size, CONTRACT_OUTPUTS.length);
+    assert.deepStrictEqual([...CONTRACT_OUTPUTS].sort(), Object.keys(PLATFORM_OUTPUTS).sort());
+    assert.deepStrictEqual([...SECRET_CONTRACT_OUTPUTS], ["kubeconfig"]);
+  });
+});
+
+describe("contract: PlatformReference under mocks", () => {
+  let r: RunResult;
+  before(async () => {
+    r = await withPlatform(PLATFORM_OUTPUTS, (_c, p) => ({
+      ...Object.fromEntries(CONTRACT_OUTPUTS.map((k) => [k, p.output(k)])),
+      getterClusterName: p.clusterName,
+      getterKubeconfig: p.kubeconfig,
+      getterIngressClass: p.ingressClass,
+      getterIssuers: p.clusterIssuers,
+      getterOtlpGrpc: p.otlpGrpcEndpoint,
+      getterOtlpHttp: p.otlpHttpEndpoint,
+      team: p.team("orders"),
+    }));
+  });
+
+  it("reads every contract output with its value", () => {
+    for (const k of CONTRACT_OUTPUTS) {
+      if (k === "kubeconfig") continue;
+      assert.deepStrictEqual(r.outputs[k], PLATFORM_OUTPUTS[k], k);
+    }
+    assert.strictEqual(r.outputs.getterClusterName, "platform-dev");
+    assert.strictEqual(r.outputs.getterIngressClass, "traefik");
+    assert.deepStrictEqual(r.outputs.getterIssuers, ["letsencrypt-staging", "letsencrypt-prod"]);
+    assert.strictEqual(r.outputs.getterOtlpGrpc, PLATFORM_OUTPUTS.otlpGrpcEndpoint);
+    assert.strictEqual(r.outputs.getterOtlpHttp, PLATFORM_OUTPUTS.otlpHttpEndpoint);
+    assert.deepStrictEqual(r.outputs.team, PLATFORM_OUTPUTS.teams.orders);
+  });
+
+  it("keeps the kubeconfig secret, and only the kubeconfig", () => {
+    assert.strictEqual(r.outputs.kubeconfig, "[secret]");
+    assert.strictEqual(r.outputs.getterKubeconfig, "[secret]");
+    // The version gate reads the whole output map (kubeconfig included) but taints nothing.
+    assert.deepStrictEqual(r.secretOutputs, ["getterKubeconfig", "kubeconfig"]);
+  });
+
+  it("reads a stack reference, registers nothing", () => {
+    assert.deepStrictEqual(r.resources.filter((x) => x.custom).map((x) => x.type), []);
+  });
+});
+
+describe("contract: failures name the output, the version or the team, and the fix", () => {
+  it("a missing output names it and the stack", async () => {
+    await failure(withPlatform(without("otlpGrpcEndpoint"), (_c, p) => ({ otlp: p.otlpGrpcEndpoint })), /otlpGrpcEndpoint/, new RegExp(STACK));
+  });
+
+  it("a missing output fails as a ContractError with the fix", async () => {
+    await rejects(
+      withPlatform(without("otlpGrpcEndpoint"), (_c, p) => ({ otlp: p.otlpGrpcEndpoint })),
+      /has no output "otlpGrpcEndpoint"/,
+      new RegExp(`platform stack ${STACK}`),
+      /Fix: pulumi up the platform stack/,
+    );
+  });
+
+  it("no contractVersion: not a platform stack (yet)", async () => {
+    await rejects(withPlatform(without("contractVersion"), (_c, p) => ({ name: p.clusterName })), /publishes no contractVersion output/, /Fix:/);
+  });
+
+  it("a newer major platform: upgrade the contract module in the app", async () => {
+    await rejects(
+      withPlatform({ ...PLATFORM_OUTPUTS, contractVersion: "2.0.0" }, (_c, p) => ({ name: p.clusterName }), "1.0.0"),
+      /publishes contract 2\.0\.0, this app reads contract 1\.0\.0/,
+      /Fix: upgrade the contract module in this app repo/,
+    );
+  });
+
+  it("an older minor platform: upgrade the platform (or pin the app)", async () => {
+    await rejects(
+      withPlatform({ ...PLATFORM_OUTPUTS, contractVersion: "1.1.0" }, (_c, p) => ({ name: p.clusterName }), "1.2.0"),
+      /publishes contract 1\.1\.0, this app reads contract 1\.2\.0/,
+      /Fix: upgrade the platform stack/,
+    );
+  });
+
+  it("gates every value, not just the first read", async () => {
+    await rejects(withPlatform({ ...PLATFORM_OUTPUTS, contractVersion: "2.0.0" }, (_c, p) => ({ team: p.team("orders") }), "1.0.0"), /contract 2\.0\.0/);
+  });
+
+  it("a newer minor platform is read as usual", async () => {
+    const r = await withPlatform({ ...PLATFORM_OUTPUTS, contractVersion: "1.3.0", someFutureOutput: "x" }, (_c, p) => ({ name: p.clusterName }), "1.0.0");
+    assert.strictEqual(r.outputs.name, "platform-dev");
+  });
+
+  it("a team that is not onboarded is named, with the teams that are", async () => {
+    await rejects(
+      withPlatform(PLATFORM_OUTPUTS, (_c, p) => ({ team: p.team("billing") })),
+      /team "billing" is not onboarded on platform stack acme\/platform\/dev/,
+      /onboarded: orders, payments/,
+      /Fix: add it to platform:teams/,
+    );
+  });
+});
