@@ -5,6 +5,7 @@ import { RecordedResource, RunResult, StackConfig, loadStackConfig, runProgram }
 import { CHARTS } from "../../infra/versions";
 import { NAMESPACES, NODE_EXPORTER_NAMESPACE } from "../../infra/services";
 import { ConfigError, parseConfig } from "../../infra/config";
+import { runStack } from "../support";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const ENVS = ["dev", "staging", "prod"] as const;
@@ -57,7 +58,8 @@ function collect(v: unknown, key: string, out: any[] = []): any[] {
 describe("platform services", function () {
   this.timeout(60000);
   before(async () => {
-    for (const env of ENVS) runs[env] = await runProgram({ stack: env, config: loadStackConfig(env) });
+    // The shared per-stack runs (test/support.ts); only the secrets variant is run here.
+    for (const env of ENVS) runs[env] = await runStack(env);
     runs.full = await runProgram({ stack: "dev", config: withSecrets(loadStackConfig("dev")) });
   });
 
