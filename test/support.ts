@@ -11,14 +11,14 @@ export function runStack(stack: string, preview = false): Promise<RunResult> {
 }
 
 /** Runs a stack's config with some keys replaced (values as they would sit in the YAML). */
-export function runWith(stack: string, overrides: Record<string, unknown>): Promise<RunResult> {
+export function runWith(stack: string, overrides: Record<string, unknown>, harness: { zones?: number } = {}): Promise<RunResult> {
   const base = loadStackConfig(stack);
   const config: StackConfig = { config: { ...base.config }, secretKeys: base.secretKeys };
   for (const [k, v] of Object.entries(overrides)) {
     if (v === undefined) delete config.config[`platform:${k}`];
     else config.config[`platform:${k}`] = typeof v === "string" ? v : JSON.stringify(v);
   }
-  return runProgram({ stack, config });
+  return runProgram({ stack, config, ...harness });
 }
 
 export const ofType = (r: RunResult, type: string): RecordedResource[] => r.resources.filter((x) => x.type === type);

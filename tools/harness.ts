@@ -104,10 +104,10 @@ function mockId(type: string, name: string, state: Record<string, unknown>): str
   return `${name}-id`;
 }
 
-function invokeResult(token: string, inputs: Record<string, any>, region: string): Record<string, unknown> {
+function invokeResult(token: string, inputs: Record<string, any>, region: string, zones: number): Record<string, unknown> {
   switch (token) {
     case "aws:index/getAvailabilityZones:getAvailabilityZones": {
-      const names = ["a", "b", "c", "d"].map((s) => `${region}${s}`);
+      const names = ["a", "b", "c", "d", "e", "f"].slice(0, zones).map((s) => `${region}${s}`);
       return { names, zoneIds: names.map((_, i) => `use1-az${i + 1}`), id: region, groupNames: names };
     }
     case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -157,6 +157,8 @@ export interface RunOptions {
   project?: string;
   /** The program to run; default infra/platform.ts's platform(). Modules under infra/, contract/ and examples/ are loaded fresh each run. */
   program?: () => Promise<Record<string, unknown>>;
+  /** Availability zones the mocked region offers (default 4). */
+  zones?: number;
   /** Outputs of the stacks a StackReference may read, by fully qualified name. */
   stackReferences?: Record<string, { outputs: Record<string, unknown>; secretOutputNames?: string[] }>;
 }
@@ -188,7 +190,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     },
     call(args) {
       invokes.push({ token: args.token, inputs: plain(args.inputs) as Record<string, unknown> });
-      return invokeResult(args.token, args.inputs ?? {}, region);
+      return invokeResult(args.token, args.inputs ?? {}, region, opts.zones ?? 4);
     },
   }, project, opts.stack, preview, "organization");
   pulumi.runtime.setAllConfig(opts.config.config, opts.config.secretKeys);
@@ -257,6 +259,8 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
       });
     } catch (e) {
       if (e instanceof Error && e.name !== "ConfigError" && !process.env.PLATFORM_TRACE) e.message += " (rerun with PLATFORM_TRACE=1 for a stack trace)";
+      // What got registered before the failure, for tests that prove bad input stops early.
+      if (e instanceof Error) Object.defineProperty(e, "registeredTypes", { value: recorded.map((x) => x.type), enumerable: false });
       throw e;
     } finally {
       Error.stackTraceLimit = traceLimit;

@@ -47,16 +47,38 @@ describe("plan: policy packs over everything the program registers", () => {
 
 describe("plan: the command", function () {
   this.timeout(60000);
+  type Result = Awaited<ReturnType<typeof plan>>;
   let tmp: string;
-  before(() => {
+  let json: Result;
+  let text: Result;
+  let bad: Result;
+  let usage: Result[];
+  // Every invocation starts at once: the processes overlap instead of queueing.
+  before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
+    const badFile = path.join(tmp, "Pulumi.bad.yaml");
+    fs.writeFileSync(badFile, "config:\n  platform:environment: prod\n  platform:region: eu-west-1\n  platform:domain: x.example.com\n  platform:hostedZoneId: Z123\n  platform:vpcCidr: 10.0.1.0/16\n  platform:kubernetesVersion: '1.30'\n");
+    const broken = path.join(tmp, "Pulumi.broken.yaml");
+    fs.writeFileSync(broken, "config:\n  platform:region: [unclosed\n");
+    const [a, t, x, ...u] = await Promise.all([
+      plan("--stack", "prod", "--json"),
+      plan("--stack", "prod"),
+      plan("--stack", "bad", "--stack-file", badFile),
+      plan("--stack", "nope"),
+      plan("--stack", "x", "--stack-file", broken),
+      plan(),
+      plan("--stack", "dev", "--bogus"),
+    ]);
+    [json, text, bad, usage] = [a, t, x, u];
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-  it("prints the same JSON document twice, sorted, with secrets hidden", async () => {
-    const [a, b] = await Promise.all([plan("--stack", "prod", "--json"), plan("--stack", "prod", "--json")]);
+  it("prints the same JSON document as an independent run, sorted, with secrets hidden", async () => {
+    const a = json;
     assert.strictEqual(a.code, 0, a.stderr);
-    assert.strictEqual(a.stdout, b.stdout);
+    // Another process, another run: byte for byte the same document.
+    const r = await runStack("prod");
+    assert.strictEqual(a.stdout, `${JSON.stringify(planDocument(r, policyReport(r, "prod")), null, 2)}\n`);
     const doc = JSON.parse(a.stdout);
     assert.deepStrictEqual(Object.keys(doc).sort(), ["outputs", "policy", "resources", "stack"]);
     assert.deepStrictEqual(Object.keys(doc.resources[0]).sort(), ["custom", "dependsOn", "inputs", "name", "parent", "protect", "retainOnDelete", "type", "urn"]);
@@ -66,33 +88,27 @@ describe("plan: the command", function () {
     assert.ok(!a.stdout.includes("get-token"), "kubeconfig content leaked into the plan");
   });
 
-  it("prints the tree, the key facts and the policy verdict as text", async () => {
-    const { code, stdout } = await plan("--stack", "prod");
-    assert.strictEqual(code, 0);
+  it("prints the tree, the key facts and the policy verdict as text", () => {
+    assert.strictEqual(text.code, 0);
     for (const want of ["platform:eks:Cluster eks", "3 NAT gateway(s)", "IMDSv2 required", "secrets encryption: KMS (rotation on)", "0 mandatory"]) {
-      assert.ok(stdout.includes(want), `missing "${want}"`);
+      assert.ok(text.stdout.includes(want), `missing "${want}"`);
     }
   });
 
-  it("exits 1 on bad config with every problem named and no stack trace", async () => {
-    const file = path.join(tmp, "Pulumi.bad.yaml");
-    fs.writeFileSync(file, "config:\n  platform:environment: prod\n  platform:region: eu-west-1\n  platform:domain: x.example.com\n  platform:hostedZoneId: Z123\n  platform:vpcCidr: 10.0.1.0/16\n  platform:kubernetesVersion: '1.30'\n");
-    const { code, stdout, stderr } = await plan("--stack", "bad", "--stack-file", file);
-    assert.strictEqual(code, 1);
-    assert.strictEqual(stdout, "");
-    assert.match(stderr, /platform:vpcCidr: .*Fix: use 10\.0\.0\.0\/16/);
-    assert.match(stderr, /platform:kubernetesVersion:/);
-    assert.doesNotMatch(stderr, /\n\s+at /, "stack trace printed");
+  it("exits 1 on bad config with every problem named and no stack trace", () => {
+    assert.strictEqual(bad.code, 1);
+    assert.strictEqual(bad.stdout, "");
+    assert.match(bad.stderr, /platform:vpcCidr: .*Fix: use 10\.0\.0\.0\/16/);
+    assert.match(bad.stderr, /platform:kubernetesVersion:/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /, "stack trace printed");
   });
 
-  it("exits 2 on an unknown stack, a broken YAML file or a missing flag", async () => {
-    const broken = path.join(tmp, "Pulumi.broken.yaml");
-    fs.writeFileSync(broken, "config:\n  platform:region: [unclosed\n");
-    const results = await Promise.all([plan("--stack", "nope"), plan("--stack", "x", "--stack-file", broken), plan(), plan("--stack", "dev", "--bogus")]);
-    for (const r of results) assert.strictEqual(r.code, 2, r.stderr);
-    assert.match(results[0].stderr, /stacks: dev, prod, staging/);
-    assert.match(results[1].stderr, /Pulumi\.broken\.yaml is not valid YAML/);
-    assert.match(results[2].stderr, /--stack is required/);
+  it("exits 2 on an unknown stack, a broken YAML file or a missing flag", () => {
+    for (const r of usage) assert.strictEqual(r.code, 2, r.stderr);
+    assert.match(usage[0].stderr, /stacks: dev, prod, staging/);
+    assert.match(usage[1].stderr, /Pulumi\.broken\.yaml is not valid YAML/);
+    assert.match(usage[2].stderr, /--stack is required/);
+    assert.match(usage[3].stderr, /bogus/);
   });
 });
 

@@ -225,35 +225,60 @@ for (const env of ENVS) {
 }
 
 describe("program: bad input stops before resources", () => {
+  // Types registered before the failure, the stack itself aside (its registration may still be in flight).
+  const registered = (e: unknown) => (e as { registeredTypes: string[] }).registeredTypes.filter((t) => t !== "pulumi:pulumi:Stack");
+
   it("a config error registers nothing but the stack", async () => {
-    await assert.rejects(runWith("dev", { vpcCidr: "10.0.1.0/16" }), (e: Error) => e.name === "ConfigError" && /platform:vpcCidr/.test(e.message));
+    await assert.rejects(runWith("dev", { vpcCidr: "10.0.1.0/16" }), (e: Error) => {
+      assert.strictEqual(e.name, "ConfigError");
+      assert.match(e.message, /platform:vpcCidr/);
+      assert.deepStrictEqual(registered(e), []);
+      return true;
+    });
   });
 
-  it("asking for more zones than the region has is named before any resource", async () => {
-    // The mocked region offers four zones.
-    const r = await runWith("dev", { availabilityZoneCount: 4 });
-    assert.strictEqual(new Set(ofType(r, "aws:ec2/subnet:Subnet").map((s) => inputs(s).availabilityZone)).size, 4);
-  });
-
-  it("does not add the deployer twice when it is already an admin", async () => {
-    const r = await runWith("dev", { clusterAdmins: [DEPLOYER_ROLE] });
-    const principals = ofType(r, "aws:eks/accessEntry:AccessEntry").map((x) => inputs(x).principalArn).filter((p) => p === DEPLOYER_ROLE);
-    assert.strictEqual(principals.length, 1);
+  it("more zones than the region offers is named before any cloud resource", async () => {
+    await assert.rejects(runWith("dev", { availabilityZoneCount: 3 }, { zones: 2 }), (e: Error) => {
+      assert.match(e.message, /platform:availabilityZoneCount: 3 zones requested but eu-west-1 offers 2/);
+      // Only the AWS provider the zone lookup goes through.
+      assert.deepStrictEqual(registered(e), ["pulumi:providers:aws"]);
+      return true;
+    });
   });
 
   it("gives the deployer no entry when deployerAccess is false", async () => {
     const r = await runWith("dev", { deployerAccess: false });
     assert.ok(!ofType(r, "aws:eks/accessEntry:AccessEntry").some((x) => inputs(x).principalArn === DEPLOYER_ROLE));
   });
+});
 
-  it("turns the public endpoint off when no CIDR is listed", async () => {
-    const r = await runWith("dev", { endpointPublicAccessCidrs: [] });
+describe("program: a dev stack with other choices", () => {
+  // One run with several independent choices, each asserted on its own.
+  let r: RunResult;
+  before(async () => {
+    r = await runWith("dev", {
+      availabilityZoneCount: 4,
+      clusterAdmins: [DEPLOYER_ROLE],
+      endpointPublicAccessCidrs: [],
+      nodeGroups: [{ name: "br", instanceTypes: ["m7g.large"], minSize: 1, desiredSize: 1, maxSize: 2, amiFamily: "Bottlerocket" }],
+    });
+  });
+
+  it("four zones when the region offers them", () => {
+    assert.strictEqual(new Set(ofType(r, "aws:ec2/subnet:Subnet").map((s) => inputs(s).availabilityZone)).size, 4);
+  });
+
+  it("does not add the deployer twice when it is already an admin", () => {
+    const principals = ofType(r, "aws:eks/accessEntry:AccessEntry").map((x) => inputs(x).principalArn).filter((p) => p === DEPLOYER_ROLE);
+    assert.strictEqual(principals.length, 1);
+  });
+
+  it("turns the public endpoint off when no CIDR is listed", () => {
     const v = inputs(one(r, "aws:eks/cluster:Cluster")).vpcConfig;
     assert.deepStrictEqual([v.endpointPublicAccess, v.endpointPrivateAccess, v.publicAccessCidrs], [false, true, undefined]);
   });
 
-  it("builds Bottlerocket and Graviton node groups with the matching AMI type and data volume", async () => {
-    const r = await runWith("dev", { nodeGroups: [{ name: "br", instanceTypes: ["m7g.large"], minSize: 1, desiredSize: 1, maxSize: 2, amiFamily: "Bottlerocket" }] });
+  it("builds Bottlerocket and Graviton node groups with the matching AMI type and data volume", () => {
     assert.strictEqual(inputs(one(r, "aws:eks/nodeGroup:NodeGroup")).amiType, "BOTTLEROCKET_ARM_64");
     assert.strictEqual(inputs(one(r, "aws:ec2/launchTemplate:LaunchTemplate")).blockDeviceMappings[0].deviceName, "/dev/xvdb");
   });

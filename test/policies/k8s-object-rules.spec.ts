@@ -180,13 +180,14 @@ describe("kubernetes object rules", () => {
       assert.strictEqual(out.exempted.length, 1);
       assert.strictEqual(out.exempted[0].reason, "EKS add-ons, managed by AWS");
     });
-    it("is linear: 20,000 workloads in 2,000 namespaces in well under a second", () => {
+    // Speed is measured in `npm run bench` (tools/bench/policy.ts), not asserted here.
+    it("at scale: 20,000 workloads in 2,000 namespaces, one namespace without default-deny, one report", () => {
       const inputs: StackInput[] = [];
       for (let i = 0; i < 20000; i++) inputs.push(deploy(`ns${i % 2000}`, `w${i}`));
-      for (let n = 0; n < 2000; n++) inputs.push(np(`ns${n}`, denyAll));
-      const t = Date.now();
-      assert.deepStrictEqual(runStack(k.namespaceDefaultDeny, inputs).violations, []);
-      assert.ok(Date.now() - t < 1000, `${Date.now() - t} ms`);
+      for (let n = 1; n < 2000; n++) inputs.push(np(`ns${n}`, denyAll));
+      const v = runStack(k.namespaceDefaultDeny, inputs).violations;
+      assert.strictEqual(v.length, 1);
+      assert.match(v[0].message, /"ns0"/);
     });
   });
 });
