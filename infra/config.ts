@@ -204,83 +204,72 @@ export interface PlatformConfig {
   teams: TeamConfig[];
 }
 
-/** Per-environment defaults: dev cheap, staging prod-shaped but smaller, prod highly available. */
 /** Service keys without a per-environment default (optional, or derived from other keys). */
 type NoProfileKey = "acmeEmail" | "gitopsRepoUrl" | "gitopsRepoUsername" | SecretKey | "slackChannel" | "oidcIssuer" | "oidcClientId" | "teams";
-export const PROFILES: Record<Environment, Required<Omit<RawConfig, "environment" | "region" | "domain" | "hostedZoneId" | "clusterName" | "tags" | NoProfileKey>>> = {
+type Profile = Required<Omit<RawConfig, "environment" | "region" | "domain" | "hostedZoneId" | "clusterName" | "tags" | NoProfileKey>>;
+
+/** Defaults every environment shares. */
+const COMMON = {
+  serviceCidr: "172.20.0.0/16",
+  kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
+  endpointPrivateAccess: true,
+  endpointPublicAccessCidrs: [],
+  clusterAdmins: [],
+  clusterViewers: [],
+  deployerAccess: true,
+  karpenterArchitectures: ["amd64", "arm64"],
+  gitopsRevision: "main",
+  gitopsNamespaces: ["apps", "apps-*"],
+} satisfies Partial<Profile>;
+
+/** Per-environment defaults: dev cheap, staging prod-shaped but smaller, prod highly available. */
+export const PROFILES: Record<Environment, Profile> = {
   dev: {
+    ...COMMON,
     availabilityZoneCount: 2,
     vpcCidr: "10.10.0.0/16",
-    serviceCidr: "172.20.0.0/16",
     natGateways: "single",
-    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
     nodeGroups: [
       { name: "system", instanceTypes: ["t3.large", "t3a.large", "m5.large"], minSize: 1, desiredSize: 2, maxSize: 3, capacityType: "SPOT", amiFamily: "AL2023", diskSizeGiB: 30, labels: {} },
     ],
-    endpointPrivateAccess: true,
-    endpointPublicAccessCidrs: [],
-    clusterAdmins: [],
-    clusterViewers: [],
-    deployerAccess: true,
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
     logRetentionDays: 7,
     karpenterCapacityTypes: ["spot"],
-    karpenterArchitectures: ["amd64", "arm64"],
     karpenterCpuLimit: 32,
     protectStatefulResources: false,
     gitopsPath: "clusters/dev",
-    gitopsRevision: "main",
-    gitopsNamespaces: ["apps", "apps-*"],
     observabilityRetentionDays: 7,
   },
   staging: {
+    ...COMMON,
     availabilityZoneCount: 3,
     vpcCidr: "10.20.0.0/16",
-    serviceCidr: "172.20.0.0/16",
     natGateways: "perAz",
-    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
     nodeGroups: [
       { name: "system", instanceTypes: ["m6i.large", "m7i.large"], minSize: 2, desiredSize: 3, maxSize: 4, capacityType: "ON_DEMAND", amiFamily: "AL2023", diskSizeGiB: 50, labels: {} },
     ],
-    endpointPrivateAccess: true,
-    endpointPublicAccessCidrs: [],
-    clusterAdmins: [],
-    clusterViewers: [],
-    deployerAccess: true,
     controlPlaneLogTypes: ["api", "audit", "authenticator"],
     logRetentionDays: 30,
     karpenterCapacityTypes: ["spot", "on-demand"],
-    karpenterArchitectures: ["amd64", "arm64"],
     karpenterCpuLimit: 64,
     protectStatefulResources: false,
     gitopsPath: "clusters/staging",
-    gitopsRevision: "main",
-    gitopsNamespaces: ["apps", "apps-*"],
     observabilityRetentionDays: 30,
   },
   prod: {
+    ...COMMON,
     availabilityZoneCount: 3,
     vpcCidr: "10.30.0.0/16",
-    serviceCidr: "172.20.0.0/16",
     natGateways: "perAz",
-    kubernetesVersion: DEFAULT_KUBERNETES_VERSION,
     nodeGroups: [
       { name: "system", instanceTypes: ["m6i.xlarge", "m7i.xlarge"], minSize: 3, desiredSize: 3, maxSize: 6, capacityType: "ON_DEMAND", amiFamily: "AL2023", diskSizeGiB: 80, labels: {} },
     ],
-    endpointPrivateAccess: true,
-    endpointPublicAccessCidrs: [],
-    clusterAdmins: [],
-    clusterViewers: [],
-    deployerAccess: true,
     controlPlaneLogTypes: [...CONTROL_PLANE_LOG_TYPES],
     logRetentionDays: 365,
     karpenterCapacityTypes: ["on-demand", "spot"],
-    karpenterArchitectures: ["amd64", "arm64"],
     karpenterCpuLimit: 256,
     protectStatefulResources: true,
     gitopsPath: "clusters/prod",
-    gitopsRevision: "main",
-    gitopsNamespaces: ["apps", "apps-*"],
     observabilityRetentionDays: 90,
   },
 };

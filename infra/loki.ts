@@ -2,22 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedBucket, bucketAccess } from "./buckets";
 import { pinnedChart } from "./chart";
-import { ClusterIdentityInfo, WorkloadIdentity } from "./iam";
-import { Sizing, containerSecurity, podSecurity, resources, times } from "./workload";
+import { WorkloadIdentity } from "./iam";
+import { ObjectStoreArgs, containerSecurity, podSecurity, resources, times } from "./workload";
 import { CHARTS } from "./versions";
 
 export const LOKI_SERVICE_ACCOUNT = "loki";
 
-export interface LokiArgs {
-  namespace: string;
-  cluster: ClusterIdentityInfo;
-  region: string;
-  retentionDays: number;
-  protect: boolean;
-  sizing: Sizing;
-  provider: k8s.Provider;
-  dependsOn: pulumi.Input<pulumi.Resource>[];
-}
+export type LokiArgs = ObjectStoreArgs;
 
 /**
  * Loki in Monolithic mode (the chart's default; SimpleScalable is deprecated) on S3: one

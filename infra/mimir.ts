@@ -2,22 +2,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedBucket, bucketAccess } from "./buckets";
 import { pinnedChart } from "./chart";
-import { ClusterIdentityInfo, WorkloadIdentity } from "./iam";
-import { Sizing, containerSecurity, podSecurity, resources, times } from "./workload";
+import { WorkloadIdentity } from "./iam";
+import { ObjectStoreArgs, containerSecurity, podSecurity, resources, times } from "./workload";
 import { CHARTS } from "./versions";
 
 export const MIMIR_SERVICE_ACCOUNT = "mimir";
 
-export interface MimirArgs {
-  namespace: string;
-  cluster: ClusterIdentityInfo;
-  region: string;
-  retentionDays: number;
-  protect: boolean;
-  sizing: Sizing;
-  provider: k8s.Provider;
-  dependsOn: pulumi.Input<pulumi.Resource>[];
-}
+export type MimirArgs = ObjectStoreArgs;
 
 /**
  * Mimir (mimir-distributed) in the classic architecture: chart 6.x defaults to ingest storage

@@ -2,23 +2,15 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { HardenedBucket, bucketAccess } from "./buckets";
 import { pinnedChart } from "./chart";
-import { ClusterIdentityInfo, WorkloadIdentity } from "./iam";
-import { Sizing, containerSecurity, podSecurity, resources, times } from "./workload";
+import { WorkloadIdentity } from "./iam";
+import { ObjectStoreArgs, containerSecurity, podSecurity, resources, times } from "./workload";
 import { CHARTS } from "./versions";
 
 export const TEMPO_SERVICE_ACCOUNT = "tempo";
 
-export interface TempoArgs {
-  namespace: string;
-  cluster: ClusterIdentityInfo;
-  region: string;
-  retentionDays: number;
-  protect: boolean;
+export interface TempoArgs extends ObjectStoreArgs {
   /** Prometheus remote-write URL for span metrics and service graphs (Mimir). */
   remoteWriteUrl: string;
-  sizing: Sizing;
-  provider: k8s.Provider;
-  dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
 /**

@@ -1,6 +1,9 @@
 // Shared shapes for chart values: the security checklist's pod and container settings,
 // resources, and how replica counts scale with the environment.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "./config";
+import { ClusterIdentityInfo } from "./iam";
 
 /** Restricted PSS at pod level: non-root, RuntimeDefault seccomp. */
 export function podSecurity(user?: number): Record<string, unknown> {
@@ -61,4 +64,17 @@ export function times(q: string, factor: number): string {
 /** Spread replicas over zones, softly, so a single-zone shortage never blocks scheduling. */
 export function zoneSpread(labels: Record<string, string>): Record<string, unknown>[] {
   return [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: labels } }];
+}
+
+/** What Loki, Mimir and Tempo share: a namespace, S3 buckets reached through IRSA, retention and sizing. */
+export interface ObjectStoreArgs {
+  namespace: string;
+  cluster: ClusterIdentityInfo;
+  region: string;
+  retentionDays: number;
+  /** Protect and retain the buckets (prod). */
+  protect: boolean;
+  sizing: Sizing;
+  provider: k8s.Provider;
+  dependsOn: pulumi.Input<pulumi.Resource>[];
 }
