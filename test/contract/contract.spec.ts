@@ -1,41 +1,11 @@
 import * as assert from "assert";
 import * as path from "path";
 import type * as Contract from "../../contract";
-import { CONTRACT_OUTPUTS, CONTRACT_VERSION, PlatformContract, SECRET_CONTRACT_OUTPUTS, isCompatible, parseVersion } from "../../contract";
+import { CONTRACT_OUTPUTS, CONTRACT_VERSION, SECRET_CONTRACT_OUTPUTS, isCompatible, parseVersion } from "../../contract";
 import { ROOT, RunResult, runProgram } from "../../tools/harness";
+import { PLATFORM_OUTPUTS, PLATFORM_STACK } from "../fixtures/platform";
 
-const STACK = "acme/platform/dev";
-
-/** Every output the contract promises; typed, so a new contract key fails the build here first. */
-const PLATFORM_OUTPUTS: PlatformContract = {
-  contractVersion: CONTRACT_VERSION,
-  environment: "dev",
-  region: "eu-west-1",
-  clusterName: "platform-dev",
-  clusterEndpoint: "https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com",
-  clusterCertificateAuthority: Buffer.from("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n").toString("base64"),
-  kubeconfig: "apiVersion: v1\nkind: Config\nusers:\n- name: aws\n  user:\n    exec:\n      command: aws\n      args: [eks, get-token, --cluster-name, platform-dev]\n",
-  vpcId: "vpc-0a1b2c3d4e5f60718",
-  privateSubnetIds: ["subnet-0a", "subnet-0b"],
-  oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF",
-  oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF",
-  ingressClass: "traefik",
-  clusterIssuers: ["letsencrypt-staging", "letsencrypt-prod"],
-  otlpGrpcEndpoint: "http://alloy.observability.svc.cluster.local:4317",
-  otlpHttpEndpoint: "http://alloy.observability.svc.cluster.local:4318",
-  argocdUrl: "https://argocd.dev.example.com",
-  grafanaUrl: "https://grafana.dev.example.com",
-  teams: {
-    orders: {
-      namespace: "orders",
-      appProject: "team-orders",
-      ecrRepositories: { "orders-api": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders/orders-api" },
-      kubernetesGroup: "team:orders",
-      appPort: 8080,
-    },
-    payments: { namespace: "payments", appProject: "team-payments", ecrRepositories: {}, kubernetesGroup: "team:payments", appPort: 8080 },
-  },
-};
+const STACK = PLATFORM_STACK;
 
 /** Runs `body` with a fresh contract module against a mocked platform stack. */
 function withPlatform(

@@ -5,50 +5,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import type { PlatformContract } from "../../contract";
-import { CONTRACT_OUTPUTS, CONTRACT_VERSION } from "../../contract";
+import { CONTRACT_OUTPUTS } from "../../contract";
 import { PolicyReport, PolicyResource, evaluatePolicies, loadPolicyConfig } from "../../policies/engine";
 import { RecordedResource, ROOT, RunResult, StackConfig, runProgram } from "../../tools/harness";
 import { runStack } from "../support";
+import { ECR, KUBECONFIG, PLATFORM_OUTPUTS, PLATFORM_STACK } from "../fixtures/platform";
 
 const APP_DIR = path.join(ROOT, "examples", "app");
 const PROJECT = "orders-app";
-const PLATFORM_STACK = "acme/platform/dev";
 const SECRET_VALUE = "db-pa55word-that-must-never-appear";
-const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 const SHA = "3f2c1e9b8a7d6c5b4a39281706f5e4d3c2b1a098";
 const DIGEST = `sha256:${"ab".repeat(32)}`;
-const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\nusers:\n- name: aws\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws\n      args: [eks, get-token, --cluster-name, platform-dev]\n";
 
-/** What the dev platform stack publishes (typed: a new contract output fails the build here). */
-const PLATFORM: PlatformContract = {
-  contractVersion: CONTRACT_VERSION,
-  environment: "dev",
-  region: "eu-west-1",
-  clusterName: "platform-dev",
-  clusterEndpoint: "https://0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com",
-  clusterCertificateAuthority: Buffer.from("ca").toString("base64"),
-  kubeconfig: KUBECONFIG,
-  vpcId: "vpc-0a1b2c3d4e5f60718",
-  privateSubnetIds: ["subnet-0a", "subnet-0b"],
-  oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF",
-  oidcIssuerUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/0123456789ABCDEF",
-  ingressClass: "traefik",
-  clusterIssuers: ["letsencrypt-staging", "letsencrypt-prod"],
-  otlpGrpcEndpoint: "http://alloy.observability.svc.cluster.local:4317",
-  otlpHttpEndpoint: "http://alloy.observability.svc.cluster.local:4318",
-  argocdUrl: "https://argocd.dev.example.com",
-  grafanaUrl: "https://grafana.dev.example.com",
-  teams: {
-    orders: {
-      namespace: "orders",
-      appProject: "team-orders",
-      ecrRepositories: { "orders-api": `${ECR}/orders/orders-api`, "orders-worker": `${ECR}/orders/orders-worker` },
-      kubernetesGroup: "team:orders",
-      appPort: 8080,
-    },
-    payments: { namespace: "payments", appProject: "team-payments", ecrRepositories: { "payments-api": `${ECR}/payments/payments-api` }, kubernetesGroup: "team:payments", appPort: 8080 },
-  },
-};
+const PLATFORM = PLATFORM_OUTPUTS;
 
 /** examples/app/Pulumi.dev.yaml as Pulumi reads it, plus the secret `pulumi config set --secret` adds. */
 function devConfig(overrides: Record<string, string | number | undefined> = {}): StackConfig {
