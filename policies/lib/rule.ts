@@ -107,6 +107,18 @@ function describe(info: Omit<RuleInfo, "pack">): string {
   return `[${info.item}] ${info.summary}`;
 }
 
+/** What every rule declares to the engine, resource- or stack-level alike. */
+function policyBase(def: Omit<RuleInfo, "pack">, schema: Parameters<typeof toPulumiConfigSchema>[0]) {
+  return {
+    name: def.name,
+    description: describe(def),
+    enforcementLevel: "mandatory" as const,
+    severity: def.severity ?? ("high" as const),
+    remediationSteps: def.fix,
+    configSchema: toPulumiConfigSchema(schema),
+  };
+}
+
 /** Like @pulumi/policy's `__pulumiType`: lets the offline engine skip non-matching types without a call. */
 export const APPLIES_TO = "__appliesTo";
 
@@ -114,12 +126,7 @@ export function resourceRule<S extends ConfigShape>(pack: Pack, def: ResourceRul
   const schema = ruleConfigSchema(def.config ?? ({} as S));
   const parse = configParser(def.name, schema);
   const policy: ResourceValidationPolicy = {
-    name: def.name,
-    description: describe(def),
-    enforcementLevel: "mandatory",
-    severity: def.severity ?? "high",
-    remediationSteps: def.fix,
-    configSchema: toPulumiConfigSchema(schema),
+    ...policyBase(def, schema),
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
       if (!def.appliesTo(args.type)) args.notApplicable(`Policy only applies to ${def.appliesToText}`);
       const cfg = parse(args.getConfig());
@@ -180,12 +187,7 @@ export function stackRule<S extends ConfigShape>(pack: Pack, def: StackRuleDef<S
   const schema = ruleConfigSchema(def.config ?? ({} as S));
   const parse = configParser(def.name, schema);
   const policy: StackValidationPolicy = {
-    name: def.name,
-    description: describe(def),
-    enforcementLevel: "mandatory",
-    severity: def.severity ?? "high",
-    remediationSteps: def.fix,
-    configSchema: toPulumiConfigSchema(schema),
+    ...policyBase(def, schema),
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
       const cfg = parse(args.getConfig());
       if (!cfg.ok) {
