@@ -16,8 +16,10 @@ const team = (name: string, extra: Record<string, unknown> = {}) => ({
 });
 
 /** The Team component a resource sits under, if any (walking parents: mocked URNs keep only the last parent type). */
+const byUrnCache = new WeakMap<RunResult, Map<string, RecordedResource>>();
 function teamOf(r: RunResult, x: RecordedResource): string | undefined {
-  const byUrn = new Map(r.resources.map((y) => [y.urn, y]));
+  if (!byUrnCache.has(r)) byUrnCache.set(r, new Map(r.resources.map((y) => [y.urn, y])));
+  const byUrn = byUrnCache.get(r)!;
   for (let cur: RecordedResource | undefined = x; cur; cur = byUrn.get(cur.parent)) {
     if (cur.type === "platform:teams:Team") return cur.name.replace(/^team-/, "");
   }
