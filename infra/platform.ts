@@ -1,16 +1,16 @@
 // The architecture, top to bottom: config in, components composed, outputs out.
 import * as aws from "@pulumi/aws";
-import { DefaultStorageClass, EksAddons, addonSpecs } from "./addons";
-import { EksCluster } from "./cluster";
+import { DefaultStorageClass, EksAddons, addonSpecs } from "./core/addons";
+import { EksCluster } from "./core/cluster";
 import { ConfigError, PlatformConfig, loadConfig } from "./config";
-import { Karpenter } from "./karpenter";
-import { MetricsServer } from "./metrics-server";
-import { Network } from "./network";
-import { NodeGroups } from "./nodes";
+import { Karpenter } from "./core/karpenter";
+import { MetricsServer } from "./core/metrics-server";
+import { Network } from "./core/network";
+import { NodeGroups } from "./core/nodes";
 import { CONTRACT_VERSION } from "../contract/contract";
-import { OTLP_PORTS } from "./alloy";
+import { OTLP_PORTS } from "./observability/alloy";
 import { NAMESPACES, platformServices } from "./services";
-import { Team } from "./team";
+import { Team } from "./teams/team";
 
 export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Record<string, unknown>> {
   const provider = new aws.Provider("aws", { region: cfg.region as aws.Region, defaultTags: { tags: cfg.tags } });

@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "./config";
-import { ClusterIdentityInfo } from "./iam";
+import { ClusterIdentityInfo } from "./core/iam";
 
 /** Restricted PSS at pod level: non-root, RuntimeDefault seccomp. */
 export function podSecurity(user?: number): Record<string, unknown> {

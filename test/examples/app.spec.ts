@@ -78,7 +78,7 @@ function policies(r: RunResult, env: string, context: PolicyResource[] = [], con
   return evaluatePolicies([...own, ...context], { env, config });
 }
 
-/** The team namespace's default-deny, as the platform's SecureNamespace creates it (infra/namespace.ts). */
+/** The team namespace's default-deny, as the platform's SecureNamespace creates it (infra/services/namespace.ts). */
 const platformDefaultDeny = (ns: string): PolicyResource => ({
   urn: `urn:pulumi:prod::platform::platform:teams:Team$platform:k8s:SecureNamespace$kubernetes:networking.k8s.io/v1:NetworkPolicy::team-${ns}-ns-default-deny`,
   type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
@@ -260,7 +260,7 @@ describe("examples/app: the orders-api stack", () => {
 
     it("an app repo's pack config can exempt the platform-managed namespace, with the reason", () => {
       const config = loadPolicyConfig("prod");
-      const reason = "orders is a platform team namespace: its default-deny NetworkPolicy is created by the platform stack (infra/team.ts), not by this app stack.";
+      const reason = "orders is a platform team namespace: its default-deny NetworkPolicy is created by the platform stack (infra/teams/team.ts), not by this app stack.";
       config.packs.kubernetes = {
         ...config.packs.kubernetes,
         "k8s-namespace-default-deny": { exemptions: [{ resource: "*/orders/*", reason }] },

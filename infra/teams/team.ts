@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TeamConfig } from "./config";
-import { SecureNamespace, TENANT_LABEL } from "./namespace";
+import { TeamConfig } from "../config";
+import { SecureNamespace, TENANT_LABEL } from "../services/namespace";
 
 export interface TeamArgs {
   team: TeamConfig;

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { pinnedChart } from "./chart";
-import { Sizing, containerSecurity, podSecurity, resources, times } from "./workload";
-import { CHARTS } from "./versions";
+import { pinnedChart } from "../chart";
+import { Sizing, containerSecurity, podSecurity, resources, times } from "../workload";
+import { CHARTS } from "../versions";
 
 export const OTLP_PORTS = { grpc: 4317, http: 4318 } as const;
 /** UID of the `alloy` user in the grafana/alloy image (Alloy docs: run as non-root). */
@@ -98,7 +98,7 @@ prometheus.scrape "${job}" {
   forward_to = [prometheus.remote_write.mimir.receiver]
   ${cluster}
 }`;
-  return `// Managed by Pulumi (infra/alloy.ts).
+  return `// Managed by Pulumi (infra/observability/alloy.ts).
 logging {
   level  = "info"
   format = "json"

@@ -9,20 +9,20 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Alloy, ClusterExporters, OTLP_PORTS } from "./alloy";
+import { Alloy, ClusterExporters, OTLP_PORTS } from "../observability/alloy";
 import { ArgoCd } from "./argocd";
 import { CLUSTER_ISSUERS, CertManager } from "./cert-manager";
-import { EksCluster } from "./cluster";
-import { PlatformConfig } from "./config";
+import { EksCluster } from "../core/cluster";
+import { PlatformConfig } from "../config";
 import { ExternalDns } from "./external-dns";
-import { Grafana } from "./grafana";
+import { Grafana } from "../observability/grafana";
 import { LoadBalancerController, Traefik } from "./ingress";
-import { Loki } from "./loki";
-import { Mimir } from "./mimir";
+import { Loki } from "../observability/loki";
+import { Mimir } from "../observability/mimir";
 import { SCRAPE_LABEL, SecureNamespace, SecureNamespaceArgs, TENANT_LABEL } from "./namespace";
-import { Network } from "./network";
-import { Tempo } from "./tempo";
-import { sizing } from "./workload";
+import { Network } from "../core/network";
+import { Tempo } from "../observability/tempo";
+import { sizing } from "../workload";
 
 export interface ServicesContext {
   cfg: PlatformConfig;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NodeGroupConfig } from "./config";
+import { NodeGroupConfig } from "../config";
 import { assumeRolePolicy, awsManagedPolicy } from "./iam";
 
 export interface NodeGroupsArgs {

@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { HardenedBucket, bucketAccess } from "./buckets";
-import { pinnedChart } from "./chart";
-import { WorkloadIdentity } from "./iam";
-import { ObjectStoreArgs, containerSecurity, podSecurity, resources, times } from "./workload";
-import { CHARTS } from "./versions";
+import { HardenedBucket, bucketAccess } from "../core/buckets";
+import { pinnedChart } from "../chart";
+import { WorkloadIdentity } from "../core/iam";
+import { ObjectStoreArgs, containerSecurity, podSecurity, resources, times } from "../workload";
+import { CHARTS } from "../versions";
 
 export const TEMPO_SERVICE_ACCOUNT = "tempo";
 

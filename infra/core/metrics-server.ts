@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { pinnedChart } from "./chart";
-import { CHARTS } from "./versions";
+import { pinnedChart } from "../chart";
+import { CHARTS } from "../versions";
 
 export interface MetricsServerArgs {
   provider: k8s.Provider;

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { pinnedChart } from "./chart";
-import { ClusterIdentityInfo, PolicyStatement, WorkloadIdentity } from "./iam";
-import { Sizing, containerSecurity, podSecurity, resources, times, zoneSpread } from "./workload";
-import { CHARTS } from "./versions";
+import { pinnedChart } from "../chart";
+import { ClusterIdentityInfo, PolicyStatement, WorkloadIdentity } from "../core/iam";
+import { Sizing, containerSecurity, podSecurity, resources, times, zoneSpread } from "../workload";
+import { CHARTS } from "../versions";
 
 export const INGRESS_CLASS = "traefik";
 const LBC_SERVICE_ACCOUNT = "aws-load-balancer-controller";

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { pinnedChart } from "./chart";
+import { pinnedChart } from "../chart";
 import { ClusterIdentityInfo, PolicyStatement, WorkloadIdentity } from "./iam";
 import { nodeRole } from "./nodes";
-import { CHARTS } from "./versions";
+import { CHARTS } from "../versions";
 
 export interface KarpenterArgs {
   cluster: ClusterIdentityInfo;

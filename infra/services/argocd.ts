@@ -1,10 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { pinnedChart } from "./chart";
-import { PlatformConfig } from "./config";
-import { Sizing, containerSecurity, podSecurity, resources, times } from "./workload";
-import { CHARTS } from "./versions";
+import { pinnedChart } from "../chart";
+import { PlatformConfig } from "../config";
+import { Sizing, containerSecurity, podSecurity, resources, times } from "../workload";
+import { CHARTS } from "../versions";
 
 export const ROOT_PROJECT = "platform-root";
 export const APPS_PROJECT = "apps";

@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { pinnedChart } from "./chart";
-import { Sizing, containerSecurity, podSecurity, resources, times } from "./workload";
-import { CHARTS } from "./versions";
+import { pinnedChart } from "../chart";
+import { Sizing, containerSecurity, podSecurity, resources, times } from "../workload";
+import { CHARTS } from "../versions";
 
 export const GRAFANA_ADMIN_SECRET = "grafana-admin";
 
