@@ -154,7 +154,8 @@ describe("platform services", function () {
         assert.deepStrictEqual(loki.storage.bucketNames, { chunks: buckets.lokiChunks, ruler: buckets.lokiRuler });
         assert.strictEqual(loki.storage.s3.region, "eu-west-1");
         assert.strictEqual(values(r, "loki").minio.enabled, false);
-        const tempo = values(r, "tempo").tempo.storage.trace;
+        // Tempo's whole config file is the program's (infra/observability/tempo.ts tempoConfig).
+        const tempo = JSON.parse(values(r, "tempo").config).storage.trace;
         assert.strictEqual(tempo.backend, "s3");
         assert.strictEqual(tempo.s3.bucket, buckets.tempoTraces);
         assert.strictEqual(tempo.s3.region, "eu-west-1");
@@ -174,7 +175,7 @@ describe("platform services", function () {
     it("retention follows the environment", () => {
       assert.strictEqual(values(runs.dev, "loki").loki.limits_config.retention_period, `${7 * 24}h`);
       assert.strictEqual(values(runs.prod, "loki").loki.limits_config.retention_period, `${90 * 24}h`);
-      assert.strictEqual(values(runs.prod, "tempo").tempo.retention, `${90 * 24}h`);
+      assert.strictEqual(JSON.parse(values(runs.prod, "tempo").config).compactor.compaction.block_retention, `${90 * 24}h`);
       assert.strictEqual(values(runs.prod, "mimir-distributed").mimir.structuredConfig.limits.compactor_blocks_retention_period, `${90 * 24}h`);
     });
   });
@@ -293,7 +294,6 @@ describe("platform services", function () {
         ["mimir-distributed", (v) => v.ingester.containerSecurityContext],
         ["grafana", (v) => v.containerSecurityContext],
         ["alloy", (v) => v.alloy.securityContext],
-        ["alloy", (v) => v.configReloader.securityContext],
         ["kube-state-metrics", (v) => v.containerSecurityContext],
         ["prometheus-node-exporter", (v) => v.containerSecurityContext],
       ];
