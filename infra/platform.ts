@@ -100,6 +100,7 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
   const teams = cfg.teams.map((team) => new Team(`team-${team.name}`, {
     team,
     clusterName: cluster.name,
+    platformDomain: cfg.dns.domain,
     vpcCidr: cfg.vpcCidr,
     ingressNamespace: NAMESPACES.ingress,
     observabilityNamespace: NAMESPACES.observability,
@@ -140,6 +141,7 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
       kubernetesGroup: t.kubernetesGroup,
       appPort: t.appPort,
       ecrRepositories: t.ecrRepositories,
+      domain: t.domain,
     }])),
   };
 }
