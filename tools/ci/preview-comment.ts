@@ -62,7 +62,7 @@ export function commentBody(i: CommentInput): string {
   ].join("\n");
   const open = "<details><summary>Preview output</summary>\n\n```text\n";
   const close = "\n```\n</details>\n";
-  const room = MAX_BODY - head.length - open.length - close.length;
+  const room = MAX_BODY - head.length - 1 - open.length - close.length;
   let log = i.log.replace(ANSI, "").replace(/```/g, "'''");
   if (log.length > room) {
     const note = (n: number) => `... (${n} characters trimmed from the front)\n`;
