@@ -157,13 +157,52 @@ export function textReport(r: RunResult, policy?: PolicyReport, env?: string): s
   ].join("\n");
 }
 
+const usage = () => `usage: npm run plan -- --stack <${listStacks().join("|")}> [--stack-file <yaml>] [--json | --diff <old-plan.json>] [--preview]`;
+
+/** `plan --help`. */
+export function helpText(): string {
+  return [
+    usage(),
+    "",
+    "Runs the platform program offline under Pulumi's mocks with stacks/Pulumi.<stack>.yaml and prints",
+    "what `pulumi up` would create, with both policy packs' verdict on it.",
+    "",
+    "  -s, --stack <name>      the stack (required): " + listStacks().join(", "),
+    "      --stack-file <yaml> read the config from this file instead of stacks/Pulumi.<stack>.yaml",
+    "      --json              a deterministic document: {stack, resources[], outputs, policy}, sorted by URN",
+    "      --diff <plan.json>  Markdown of what changed against an earlier --json plan, by URN",
+    "      --preview           a first preview of a new environment: every provider output unknown, no policy run",
+    "  -h, --help              this text",
+    "",
+    "Exit codes: 0 done, 1 invalid configuration (each problem names the key and the fix), 2 usage error.",
+    "",
+  ].join("\n");
+}
+
 async function cli(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, "stack-file": { type: "string" }, json: { type: "boolean" }, preview: { type: "boolean" } }, strict: true });
+    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, "stack-file": { type: "string" }, json: { type: "boolean" }, preview: { type: "boolean" }, diff: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true });
   } catch (e) {
-    process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack <${listStacks().join("|")}> [--stack-file <yaml>] [--json] [--preview]\n`);
+    process.stderr.write(`plan: ${(e as Error).message}\n${usage()}\n`);
     return 2;
+  }
+  if (args.values.help) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (args.values.diff !== undefined && (args.values.json || args.values.preview)) {
+    process.stderr.write(`plan: --diff prints Markdown of a full plan; it does not combine with --json or --preview\n${usage()}\n`);
+    return 2;
+  }
+  let before: PlanDocument | undefined;
+  if (args.values.diff !== undefined) {
+    try {
+      before = require("./plan-diff").readPlan(require("fs").readFileSync(args.values.diff, "utf8"), args.values.diff);
+    } catch (e) {
+      process.stderr.write(`plan: --diff: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? `${args.values.diff} does not exist` : (e as Error).message}\n`);
+      return 2;
+    }
   }
   const stack = args.values.stack;
   if (!stack) {
@@ -190,7 +229,13 @@ async function cli(argv: string[]): Promise<number> {
   }
   const env = String((result.outputs.environment as string | undefined) ?? stack);
   const policy = args.values.preview ? undefined : policyReport(result, env);
-  const text = args.values.json ? `${JSON.stringify(planDocument(result, policy), null, 2)}\n` : `${textReport(result, policy, env)}\n`;
+  const text = before
+    ? (() => {
+        const d = require("./plan-diff") as typeof import("./plan-diff");
+        // Through JSON, as the old document was: undefined inputs compare as absent on both sides.
+        return d.diffMarkdown(d.diffPlans(before, JSON.parse(JSON.stringify(planDocument(result, policy)))), stack);
+      })()
+    : args.values.json ? `${JSON.stringify(planDocument(result, policy), null, 2)}\n` : `${textReport(result, policy, env)}\n`;
   // A pipe takes large writes asynchronously: exit only once the document is flushed.
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   return 0;
