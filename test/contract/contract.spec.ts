@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
-import type * as Contract from "../../contract";
-import { CONTRACT_OUTPUTS, CONTRACT_VERSION, SECRET_CONTRACT_OUTPUTS, hostInDomain, isCompatible, parseVersion } from "../../contract";
+import type * as Contract from "../../contract/index";
+import { CONTRACT_OUTPUTS, CONTRACT_VERSION, SECRET_CONTRACT_OUTPUTS, hostInDomain, isCompatible, parseVersion } from "../../contract/index";
 import { ROOT, RunResult, runProgram } from "../../tools/harness";
 import { PLATFORM_OUTPUTS, PLATFORM_STACK } from "../fixtures/platform";
 
@@ -20,7 +20,7 @@ function withPlatform(
     stackReferences: { [STACK]: { outputs: outputs as Record<string, unknown>, secretOutputNames: [...SECRET_CONTRACT_OUTPUTS] } },
     program: async () => {
       // The harness reloads contract/ per run; load it inside the run, as an app program does.
-      const c = require(path.join(ROOT, "contract")) as typeof Contract;
+      const c = require(path.join(ROOT, "contract", "index")) as typeof Contract;
       return body(c, new c.PlatformReference("platform", { stack: STACK, contractVersion }));
     },
   });

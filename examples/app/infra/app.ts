@@ -8,7 +8,7 @@
 import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ContractError, PlatformReference } from "../../../contract";
+import { ContractError, PlatformReference } from "../../../contract/index";
 import { AppConfig, ConfigError, PRE_STOP_SECONDS, loadConfig } from "./config";
 
 /** The service listens here (service/server.js PORT); the team namespace admits the ingress on it. */
