@@ -9,6 +9,27 @@ import * as path from "path";
 import { POLICY_PACKS, packPolicy } from "../../tools/pack-policy";
 import { ROOT } from "../../tools/stacks";
 
+/**
+ * A tarball built by `build` into a directory, reused while every input file is unchanged:
+ * the suite packs each artifact once, not on every run (keyed by content, like tools/register.js).
+ */
+function cachedTarball(name: string, inputs: string[], build: (dir: string) => string): string {
+  const hash = require("crypto").createHash("sha256");
+  for (const f of inputs.sort()) hash.update(f).update(fs.readFileSync(f));
+  const dir = path.join(ROOT, "node_modules", ".cache", "platform-artifacts", `${name}-${hash.digest("hex").slice(0, 16)}`);
+  const done = path.join(dir, "tarball");
+  if (fs.existsSync(done)) return fs.readFileSync(done, "utf8");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const tarball = build(dir);
+  fs.writeFileSync(done, tarball);
+  return tarball;
+}
+
+/** Every file under `dir` (recursively) whose name matches. */
+const filesUnder = (dir: string, re: RegExp): string[] =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name), re) : re.test(e.name) ? [path.join(dir, e.name)] : []));
+
 const npm = (cwd: string, ...args: string[]) => execFileSync("npm", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 /** Every relative require in the .js files under `dir` stays inside `dir`. */
@@ -38,14 +59,17 @@ describe("artifacts: the contract as an npm package", function () {
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "contract-pkg-"));
     // prepack compiles contract/ to dist/ (JavaScript + .d.ts) before npm packs it.
-    npm(path.join(ROOT, "contract"), "pack", "--pack-destination", tmp, "--silent");
-    const tarball = fs.readdirSync(tmp).find((f) => f.endsWith(".tgz"))!;
-    files = execFileSync("tar", ["-tzf", path.join(tmp, tarball)], { encoding: "utf8" }).trim().split("\n").sort();
+    const contractDir = path.join(ROOT, "contract");
+    const tarball = cachedTarball("contract", [...filesUnder(contractDir, /\.(ts|json)$/).filter((f) => !f.includes(`${path.sep}dist${path.sep}`))], (dir) => {
+      npm(contractDir, "pack", "--pack-destination", dir, "--silent");
+      return path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith(".tgz"))!);
+    });
+    files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n").sort();
     // A fresh app project installs the tarball; its peer @pulumi/pulumi comes from the app's own install.
     app = path.join(tmp, "app");
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true }));
-    npm(app, "install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps", path.join(tmp, tarball));
+    npm(app, "install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps", tarball);
     fs.symlinkSync(path.join(ROOT, "node_modules", "@pulumi"), path.join(app, "node_modules", "@pulumi"), "dir");
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -77,7 +101,8 @@ describe("artifacts: the policy packs, self-contained for pulumi policy publish"
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pkg-"));
     for (const pack of POLICY_PACKS) {
-      const { tarball } = packPolicy(pack, path.join(tmp, "build"));
+      const inputs = [...filesUnder(path.join(ROOT, "policies"), /\.(ts|json|yaml)$/), path.join(ROOT, "package.json"), path.join(ROOT, "tools", "pack-policy.ts")];
+      const tarball = cachedTarball(`policy-${pack}`, inputs, (dir) => packPolicy(pack, dir).tarball);
       // Unpacked where nothing of the repository is near: only node_modules is linked in.
       const dir = path.join(tmp, "unpacked", pack);
       fs.mkdirSync(dir, { recursive: true });
