@@ -5,12 +5,18 @@
 /** Kubernetes groups the preview and drift roles map to through their EKS access entries. */
 export const CI_GROUPS = { preview: "platform:ci-preview", drift: "platform:ci-drift" } as const;
 
-/** AWS read actions, by service, that both CI roles hold on `*` (reads of configuration only: no s3:GetObject, no logs:GetLogEvents). */
+/**
+ * What a plain `pulumi preview` calls in AWS: the program's invokes only (no resource is read
+ * back without --refresh). The preview role holds nothing else.
+ */
+export const CI_AWS_PREVIEW_ACTIONS: readonly string[] = ["sts:GetCallerIdentity", "ec2:DescribeAvailabilityZones", "eks:DescribeAddonVersions", "iam:GetRole"];
+
+/** AWS read actions the drift role holds on `*` for a refresh (configuration only: no s3:GetObject, no logs:GetLogEvents). */
 export const CI_AWS_READ_ACTIONS: readonly string[] = [
   "sts:GetCallerIdentity",
   "ec2:DescribeAvailabilityZones", "ec2:DescribeVpcs", "ec2:DescribeVpcAttribute", "ec2:DescribeSubnets",
   "ec2:DescribeRouteTables", "ec2:DescribeInternetGateways", "ec2:DescribeNatGateways", "ec2:DescribeAddresses",
-  "ec2:DescribeSecurityGroups", "ec2:DescribeSecurityGroupRules", "ec2:DescribeFlowLogs", "ec2:DescribeVpcEndpoints",
+  "ec2:DescribeSecurityGroups", "ec2:DescribeFlowLogs", "ec2:DescribeVpcEndpoints",
   "ec2:DescribePrefixLists", "ec2:DescribeLaunchTemplates", "ec2:DescribeLaunchTemplateVersions",
   "eks:DescribeCluster", "eks:DescribeAddon", "eks:DescribeAddonVersions", "eks:DescribeNodegroup",
   "eks:DescribeAccessEntry", "eks:ListAssociatedAccessPolicies", "eks:DescribePodIdentityAssociation",
@@ -18,7 +24,7 @@ export const CI_AWS_READ_ACTIONS: readonly string[] = [
   "kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags", "kms:ListAliases",
   "logs:DescribeLogGroups", "logs:ListTagsForResource",
   "events:DescribeRule", "events:ListTargetsByRule", "events:ListTagsForResource",
-  "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ListQueueTags",
+  "sqs:GetQueueAttributes", "sqs:ListQueueTags",
   "ecr:DescribeRepositories", "ecr:GetLifecyclePolicy", "ecr:ListTagsForResource",
   "s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketAcl", "s3:GetBucketCORS",
   "s3:GetBucketWebsite", "s3:GetBucketLogging", "s3:GetReplicationConfiguration", "s3:GetBucketRequestPayment",

@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CI_AWS_READ_ACTIONS, CI_AWS_SECRET_VALUE_ACTIONS, CI_GROUPS, CI_K8S_RBAC_VERBS, CI_K8S_READ_ONLY, CI_K8S_RESOURCES, CI_K8S_VERBS } from "./ci-access-grants";
+import { CI_AWS_PREVIEW_ACTIONS, CI_AWS_READ_ACTIONS, CI_AWS_SECRET_VALUE_ACTIONS, CI_GROUPS, CI_K8S_RBAC_VERBS, CI_K8S_READ_ONLY, CI_K8S_RESOURCES, CI_K8S_VERBS } from "./ci-access-grants";
 import { iamPolicy } from "./iam";
 
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -61,7 +61,7 @@ export class CiAccess extends pulumi.ComponentResource {
     // Only drift refreshes, which reads secret values back; it runs reviewed code from the
     // default branch. A PR preview (code the PR author controls) reads no secret at all.
     const read = (id: keyof typeof CI_GROUPS) => iamPolicy([
-      { Sid: "ReadConfiguration", Effect: "Allow", Action: [...CI_AWS_READ_ACTIONS], Resource: "*" },
+      { Sid: id === "drift" ? "ReadConfiguration" : "PreviewInvokes", Effect: "Allow", Action: [...(id === "drift" ? CI_AWS_READ_ACTIONS : CI_AWS_PREVIEW_ACTIONS)], Resource: "*" },
       ...(id === "drift" && args.secretArns.length ? [{ Sid: "RefreshPlatformSecrets", Effect: "Allow" as const, Action: [...CI_AWS_SECRET_VALUE_ACTIONS], Resource: args.secretArns }] : []),
     ]);
 

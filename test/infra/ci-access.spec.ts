@@ -56,6 +56,13 @@ describe("CI access: the preview and drift identities", () => {
     });
   }
 
+  it("least: each role's AWS actions are exactly what its operation needs, nothing more", () => {
+    for (const [id, op] of [["preview", "preview"], ["drift", "refresh"]] as const) {
+      const needed = shortfall(r, programObjects(r), op, { awsActions: [], kubernetesRules: [] }).aws;
+      assert.deepStrictEqual([...grantsOf(r, id).awsActions].sort(), [...needed].sort(), id);
+    }
+  });
+
   it("previews read no secret: no Secret rule, no Secrets Manager value", () => {
     const g = grantsOf(r, "preview");
     assert.ok(!g.awsActions.includes("secretsmanager:GetSecretValue"));
