@@ -7,6 +7,8 @@ import { serviceSelects } from "./selectors";
 export interface PodTemplate {
   /** The workload that stamps these pods, `Kind/namespace/name`. */
   owner: string;
+  /** The Chart resource that renders it (undefined: the program's own). */
+  chart?: string;
   namespace: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -47,7 +49,7 @@ export function buildIndex(objects: ClusterObject[]): ClusterIndex {
     else if (o.kind === "NetworkPolicy") idx.networkPolicies.push(o);
     const template = o.kind === "Pod" ? o.object : TEMPLATE_PATH[o.kind]?.(o.object.spec);
     if (template && ns) {
-      idx.pods.push({ owner: objKey(o), namespace: ns, labels: template.metadata?.labels ?? {}, annotations: template.metadata?.annotations ?? {}, spec: template.spec ?? {} });
+      idx.pods.push({ owner: objKey(o), chart: o.source.kind === "chart" ? o.source.chart : undefined, namespace: ns, labels: template.metadata?.labels ?? {}, annotations: template.metadata?.annotations ?? {}, spec: template.spec ?? {} });
     }
   }
   return idx;

@@ -8,6 +8,7 @@ import { Finding } from "./finding";
 import { checkIdentity } from "./identity";
 import { checkIngressBackends } from "./ingress-backends";
 import { checkPolicyListeners } from "./netpol-listeners";
+import { checkScraping } from "./scrape";
 import { checkUrls } from "./urls";
 
 export type { Finding } from "./finding";
@@ -23,6 +24,7 @@ export const CROSS_CHECKS: CrossCheck[] = [
   { name: "url", run: checkUrls },
   { name: "ingress-backend", run: (_r, idx) => checkIngressBackends(idx) },
   { name: "netpol-listener", run: (_r, idx) => checkPolicyListeners(idx) },
+  { name: "scrape", run: checkScraping },
 ];
 
 export function crossCheck(run: RunResult, objects: ClusterObject[]): Finding[] {
