@@ -10,7 +10,7 @@ export interface AlloyBlock { name: string; label?: string; attrs: Record<string
 
 type Tok = { t: "ident" | "string" | "number" | "punct"; v: string; at: number };
 
-const TOKEN = /\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|("(?:[^"\\\n]|\\.)*")|(-?\d+(?:\.\d+)?)|([{}[\]=,])/y;
+const TOKEN = /\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|("(?:[^"\\\n]|\\.)*")|(-?\d+(?:\.\d+)?)|([{}[\]=,()])/y;
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];

@@ -19,15 +19,17 @@ const sanitize = (s: string) => s.replace(/[^a-zA-Z0-9_]/g, "_");
 
 export function alloyScrapeTargets(config: string, idx: ClusterIndex): ScrapeTarget[] {
   const root = parseAlloy(config);
-  const out: ScrapeTarget[] = [];
+  // Targets equal after relabelling are one target (Prometheus dedups a scrape pool's targets by their labels).
+  const out = new Map<string, ScrapeTarget>();
   for (const s of components(root, "prometheus.scrape")) {
     const scheme = String(s.attrs.scheme ?? "http");
     for (const t of resolve(root, idx, s.attrs.targets, `prometheus.scrape "${s.label}"`)) {
       const port = /:(\d+)$/.exec(t.labels.__address__ ?? "")?.[1];
-      out.push({ job: s.label ?? "", node: t.node, pod: t.pod, port: port ? Number(port) : scheme === "https" ? 443 : 80 });
+      const target = { job: s.label ?? "", node: t.node, pod: t.pod, port: port ? Number(port) : scheme === "https" ? 443 : 80 };
+      out.set(`${target.job}|${t.pod?.owner ?? "node"}|${target.port}`, target);
     }
   }
-  return out;
+  return [...out.values()];
 }
 
 function resolve(root: AlloyBlock, idx: ClusterIndex, v: AlloyValue | undefined, where: string): Discovered[] {
