@@ -67,8 +67,15 @@ export function containerPorts(pod: PodTemplate): ContainerPort[] {
   return containers.flatMap((c: any) => (c.ports ?? []).map((p: any) => ({ name: p.name, port: Number(p.containerPort), protocol: p.protocol ?? "TCP" })));
 }
 
+const listenerCache = new WeakMap<PodTemplate, ContainerPort[]>();
+
 /** The ports a pod listens on: its declared container ports, plus numeric targetPorts of Services selecting it. */
 export function listeners(idx: ClusterIndex, pod: PodTemplate): ContainerPort[] {
+  if (!listenerCache.has(pod)) listenerCache.set(pod, findListeners(idx, pod));
+  return listenerCache.get(pod)!;
+}
+
+function findListeners(idx: ClusterIndex, pod: PodTemplate): ContainerPort[] {
   const out = containerPorts(pod);
   for (const s of idx.services) {
     if (objNamespace(s) !== pod.namespace || !serviceSelects(s.object.spec?.selector, pod.labels)) continue;
