@@ -8,6 +8,7 @@ import { Finding } from "./finding";
 import { checkIdentity } from "./identity";
 import { checkIngressBackends } from "./ingress-backends";
 import { checkPolicyListeners } from "./netpol-listeners";
+import { checkReachability } from "./reachability";
 import { checkScraping } from "./scrape";
 import { checkUrls } from "./urls";
 
@@ -25,6 +26,7 @@ export const CROSS_CHECKS: CrossCheck[] = [
   { name: "ingress-backend", run: (_r, idx) => checkIngressBackends(idx) },
   { name: "netpol-listener", run: (_r, idx) => checkPolicyListeners(idx) },
   { name: "scrape", run: checkScraping },
+  { name: "reachability", run: checkReachability },
 ];
 
 export function crossCheck(run: RunResult, objects: ClusterObject[]): Finding[] {

@@ -16,7 +16,13 @@ const SVC_FQDN = new RegExp(`(?<![-.a-z0-9])(?:([a-z][a-z0-9+.-]*)://)?(${DNS_LA
 const SVC_SHORT = new RegExp(`(?<![-.a-z0-9])(?:([a-z][a-z0-9+.-]*)://)?(${DNS_LABEL})\\.(${DNS_LABEL}):(\\d+)(?![0-9])`, "g");
 const DEFAULT_PORT: Record<string, number> = { http: 80, https: 443, ws: 80, wss: 443 };
 
-export interface FoundUrl { where: string; text: string; ref: ServiceRef }
+export interface FoundUrl {
+  where: string;
+  text: string;
+  ref: ServiceRef;
+  /** The Chart resource whose values carry it: its pods are the clients. */
+  chart?: string;
+}
 
 /** In-cluster Service references in one string. */
 export function findServiceRefs(s: string, namespaces: Set<string>): { text: string; ref: ServiceRef }[] {
@@ -41,12 +47,12 @@ export function* strings(v: unknown, path: string): Generator<[string, string]> 
 export function inClusterUrls(run: RunResult, idx: ClusterIndex): FoundUrl[] {
   const namespaces = new Set([...idx.namespaceLabels.keys(), ...idx.pods.map((p) => p.namespace)]);
   const out: FoundUrl[] = [];
-  const scan = (where: string, v: unknown) => {
+  const scan = (where: string, v: unknown, chart?: string) => {
     for (const [path, s] of strings(v, "")) {
-      for (const f of findServiceRefs(s, namespaces)) out.push({ where: `${where}${path}`, ...f });
+      for (const f of findServiceRefs(s, namespaces)) out.push({ where: `${where}${path}`, ...f, chart });
     }
   };
-  for (const c of run.resources.filter((r) => r.type === CHART_TYPE)) scan(`Chart ${c.name} values`, (c.inputs as any).values);
+  for (const c of run.resources.filter((r) => r.type === CHART_TYPE)) scan(`Chart ${c.name} values`, (c.inputs as any).values, c.name);
   for (const o of idx.objects) {
     if (o.source.kind !== "program" || (o.kind !== "ConfigMap" && o.kind !== "Secret")) continue;
     scan(objKey(o), { data: o.object.data, stringData: o.object.stringData });
