@@ -39,7 +39,7 @@ function withInputs(run: RunResult, type: string, name: string, edit: (inputs: a
 
 describeRendered("crosscheck: every stack, rendered", () => {
   for (const env of ENVS) {
-    it(`${env}: identities, URLs, ingress backends, NetworkPolicy ports and scraping all line up`, async () => {
+    it(`${env}: identities, URLs, ingress backends, reachability, NetworkPolicy ports and scraping all line up`, async () => {
       const { run, idx } = await stack(env);
       const found = CROSS_CHECKS.flatMap((c) => c.run(run, idx));
       assert.strictEqual(found.length, 0, `\n${text(found)}`);
