@@ -6,6 +6,7 @@ import { checkIdentity } from "../../models/crosscheck/identity";
 import { checkIngressBackends } from "../../models/crosscheck/ingress-backends";
 import { checkPolicyListeners } from "../../models/crosscheck/netpol-listeners";
 import { checkUrls, findServiceRefs } from "../../models/crosscheck/urls";
+import { blockedBy } from "../../models/crosscheck/netpol-eval";
 import { Finding } from "../../models/crosscheck/finding";
 import { ClusterObject } from "../../models/objects";
 import { deployment, irsaTrust, k8s, namespace, netpol, resource, runOf, service, serviceAccount, chart } from "./fixtures";
@@ -101,5 +102,34 @@ describe("crosscheck: NetworkPolicy ports have listeners", () => {
     assert.deepStrictEqual(checkPolicyListeners(buildIndex([...pods, traefik, egress(8083)])), []);
     one(checkPolicyListeners(buildIndex([...pods, traefik, egress(8080)])), /NetworkPolicy\/ingress\/to-argocd: opens egress TCP 8080/);
     assert.deepStrictEqual(checkPolicyListeners(buildIndex([netpol("team-a", "allow", { podSelector: {}, ingress: [{ ports: [{ port: 8080 }] }] })])), []);
+  });
+});
+
+describe("crosscheck: NetworkPolicy evaluation", () => {
+  const web = deployment("web", "web", { ports: [{ name: "http", containerPort: 8080 }] });
+  const client = deployment("app", "client");
+  const idxWith = (...policies: ClusterObject[]) => buildIndex([namespace("web", { tier: "front" }), namespace("app"), web, client, ...policies]);
+  const pod = (idx: ReturnType<typeof buildIndex>, owner: string) => idx.pods.find((p) => p.owner === owner)!;
+  const blocked = (idx: ReturnType<typeof buildIndex>, port = 8080) => blockedBy(idx, { pod: pod(idx, "Deployment/app/client") }, { pod: pod(idx, "Deployment/web/web") }, port, "10.30.0.0/16");
+
+  it("lets everything through where no policy selects the pods", () => {
+    assert.strictEqual(blocked(idxWith()), undefined);
+  });
+  it("isolates for egress when policyTypes is unset but the spec has egress rules", () => {
+    const f = blocked(idxWith(netpol("app", "only-dns", { podSelector: {}, egress: [{ ports: [{ port: 53, protocol: "UDP" }] }] })));
+    assert.deepStrictEqual(f, { side: "egress", policies: ["only-dns"] });
+  });
+  it("admits by namespace labels and a named port, and refuses another port", () => {
+    const allow = netpol("web", "from-app", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "app" } } }], ports: [{ port: "http" }] }] });
+    assert.strictEqual(blocked(idxWith(allow)), undefined);
+    assert.deepStrictEqual(blocked(idxWith(allow), 9090), { side: "ingress", policies: ["from-app"] });
+  });
+  it("does not count an ipBlock as admitting a pod, but does admit node addresses inside it, less its exceptions", () => {
+    const vpc = (except?: string[]) => netpol("web", "from-vpc", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/8", except } }] }] });
+    assert.deepStrictEqual(blocked(idxWith(vpc())), { side: "ingress", policies: ["from-vpc"] });
+    const idx = idxWith(vpc());
+    assert.strictEqual(blockedBy(idx, { node: true }, { pod: pod(idx, "Deployment/web/web") }, 8080, "10.30.0.0/16"), undefined);
+    const idx2 = idxWith(vpc(["10.30.0.0/24"]));
+    assert.ok(blockedBy(idx2, { node: true }, { pod: pod(idx2, "Deployment/web/web") }, 8080, "10.30.0.0/16"));
   });
 });
