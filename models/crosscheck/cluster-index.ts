@@ -93,4 +93,3 @@ export function resolvePort(pod: PodTemplate, port: number | string): number | u
   return containerPorts(pod).find((p) => p.name === port)?.port;
 }
 
-export const serviceKey = (s: ClusterObject): string => objKey(s);

@@ -6,7 +6,7 @@
 // from netpol-eval.ts.
 import type { RunResult } from "../../tools/harness";
 import { CHART_TYPE, objKey, objNamespace } from "../objects";
-import { ClusterIndex, PodTemplate, namespaceLabels, podsIn, resolvePort } from "./cluster-index";
+import { ClusterIndex, PodTemplate, containerPorts, namespaceLabels, podsIn, resolvePort } from "./cluster-index";
 import { ScrapeTarget, alloyScrapeTargets } from "./alloy-targets";
 import { Finding } from "./finding";
 import { blockedBy } from "./netpol-eval";
@@ -88,7 +88,7 @@ const isSpecific = (sel: any): boolean => !!sel && (Object.keys(sel.matchLabels 
 
 function unscraped(policy: string, ns: string, port: number | string, s: Scraper, selected: PodTemplate[]): Finding {
   const here = [...new Set(s.targets.filter((t) => t.pod?.namespace === ns).map((t) => `${t.pod!.owner}:${t.port}`))];
-  const listening = selected.filter((p) => resolvePort(p, port) !== undefined && (p.spec.containers ?? []).some((c: any) => (c.ports ?? []).some((x: any) => x.containerPort === resolvePort(p, port))));
+  const listening = selected.filter((p) => containerPorts(p).some((c) => c.port === resolvePort(p, port)));
   return {
     check: "scrape", object: policy,
     problem: `opens TCP ${port} to Alloy in ${s.namespace}, but Alloy's pipeline scrapes nothing on it (it scrapes in ${ns}: ${here.join(", ") || "nothing"}).`,
