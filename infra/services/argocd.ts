@@ -240,9 +240,10 @@ export class ArgoCd extends pulumi.ComponentResource {
 }
 
 /**
- * The chart's default `ecr-public.aws.com/docker/library/...` names the Docker official
- * images that AWS mirrors on ECR Public; `public.ecr.aws` is that gallery's documented registry
- * host, the one the allow-list accepts (docs/images.md).
+ * The argo-cd chart names ECR Public's mirror of the Docker official images by a second host,
+ * `ecr-public.aws.com` (argo-helm#3328; argo-helm#3401 shows both hosts serve the same images),
+ * while its redis-ha subchart uses `public.ecr.aws`. One host, the one the allow-list accepts
+ * for exactly these two repositories (docs/services.md, "Images and registries").
  */
 const REDIS_IMAGE = "public.ecr.aws/docker/library/redis";
 const HAPROXY_IMAGE = "public.ecr.aws/docker/library/haproxy";
