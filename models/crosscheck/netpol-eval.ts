@@ -6,6 +6,7 @@
 // Host-network pods and nodes are not subject to pod policies; as peers they are node addresses,
 // which only ipBlock rules match (the VPC CNI's policy agent: aws/aws-network-policy-agent).
 import { Netmask } from "netmask";
+import type { RunResult } from "../../tools/harness";
 import { objName, objNamespace } from "../objects";
 import { ClusterIndex, PodTemplate, namespaceLabels, resolvePort } from "./cluster-index";
 import { selectorMatches } from "./selectors";
@@ -28,10 +29,21 @@ function isolating(idx: ClusterIndex, pod: PodTemplate, dir: "Ingress" | "Egress
 
 function peerMatches(idx: ClusterIndex, peer: any, policyNs: string, other: Endpoint, vpcCidr: string): boolean {
   if (isNodeAddress(other)) return !!peer.ipBlock && cidrCovers(peer.ipBlock, vpcCidr);
-  if (peer.ipBlock) return false; // pod addresses are not judged against ipBlocks here (conservative)
-  const pod = (other as { pod: PodTemplate }).pod;
+  return podPeerMatches(idx, peer, policyNs, (other as { pod: PodTemplate }).pod);
+}
+
+/** A peer's namespaceSelector (else the policy's own namespace) and podSelector both select the pod; ipBlocks select no pod here (conservative). */
+export function podPeerMatches(idx: ClusterIndex, peer: any, policyNs: string, pod: PodTemplate): boolean {
+  if (peer.ipBlock) return false;
   const nsOk = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, namespaceLabels(idx, pod.namespace)) : pod.namespace === policyNs;
   return nsOk && selectorMatches(peer.podSelector, pod.labels);
+}
+
+/** The stack's VPC range: node addresses (kubelet, host-network pods) lie in it. */
+export function vpcCidr(run: RunResult): string {
+  const cidr = run.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")?.inputs.cidrBlock;
+  if (typeof cidr !== "string") throw new Error(`stack ${run.stack} registers no aws:ec2/vpc:Vpc with a cidrBlock, so traffic to node addresses cannot be judged`);
+  return cidr;
 }
 
 /** The ipBlock admits every address of the VPC (node addresses), less its exceptions. */

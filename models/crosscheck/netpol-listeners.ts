@@ -7,8 +7,9 @@
 // upstream: kubernetes/api networking/v1 types.go (NetworkPolicyPort: port number or named port,
 // protocol defaults to TCP, endPort; NetworkPolicyPeer; an empty podSelector selects every pod).
 import { objKey, objNamespace } from "../objects";
-import { ClusterIndex, PodTemplate, listeners, namespaceLabels, podsIn, resolvePort } from "./cluster-index";
+import { ClusterIndex, PodTemplate, listeners, podsIn, resolvePort } from "./cluster-index";
 import { Finding } from "./finding";
+import { podPeerMatches } from "./netpol-eval";
 import { selectorMatches } from "./selectors";
 
 interface PolicyPort { port?: number | string; endPort?: number; protocol?: string }
@@ -49,11 +50,7 @@ export function listensOn(idx: ClusterIndex, pod: PodTemplate, port: PolicyPort)
 
 /** Pods an egress rule's peers select: namespaceSelector and/or podSelector (ipBlock peers select no pod). */
 function egressTargets(idx: ClusterIndex, ns: string, peers: any[]): PodTemplate[] {
-  return idx.pods.filter((p) => peers.some((peer) => {
-    if (peer.ipBlock || (!peer.namespaceSelector && !peer.podSelector)) return false;
-    const nsOk = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, namespaceLabels(idx, p.namespace)) : p.namespace === ns;
-    return nsOk && selectorMatches(peer.podSelector, p.labels);
-  }));
+  return idx.pods.filter((p) => peers.some((peer) => (peer.namespaceSelector || peer.podSelector) && podPeerMatches(idx, peer, ns, p)));
 }
 
 function noListener(policy: string, verb: string, port: PolicyPort, pods: PodTemplate[]): Finding {

@@ -8,13 +8,14 @@ import type { RunResult } from "../../tools/harness";
 import { ClusterObject, objKey, objName, objNamespace } from "../objects";
 import { ClusterIndex, PodTemplate, resolvePort } from "./cluster-index";
 import { Finding } from "./finding";
-import { blockedBy } from "./netpol-eval";
+import { ingressBackends } from "./ingress-backends";
+import { blockedBy, vpcCidr } from "./netpol-eval";
 import { serviceSelects } from "./selectors";
 import { ServiceRef } from "./services";
 import { inClusterUrls } from "./urls";
 
 export function checkReachability(run: RunResult, idx: ClusterIndex): Finding[] {
-  const vpc = String(run.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")?.inputs.cidrBlock ?? "10.0.0.0/8");
+  const vpc = vpcCidr(run);
   const out: Finding[] = [];
   for (const u of inClusterUrls(run, idx)) {
     const clients = idx.pods.filter((p) => u.chart && p.chart === u.chart);
@@ -23,7 +24,7 @@ export function checkReachability(run: RunResult, idx: ClusterIndex): Finding[] 
   }
   for (const ing of idx.objects.filter((o) => o.kind === "Ingress")) {
     const clients = controllerPods(idx, ing);
-    for (const b of backends(ing)) {
+    for (const b of ingressBackends(ing)) {
       const bad = clients.length ? unreachable(idx, clients, { service: b.name, namespace: objNamespace(ing)!, port: b.port }, vpc) : undefined;
       if (bad) out.push({ check: "reachability", object: objKey(ing), problem: `backend ${b.name}: ${bad.problem}`, fix: bad.fix });
     }
@@ -56,10 +57,4 @@ function unreachable(idx: ClusterIndex, clients: PodTemplate[], ref: ServiceRef,
 function controllerPods(idx: ClusterIndex, ing: ClusterObject): PodTemplate[] {
   const cls = idx.objects.find((o) => o.kind === "IngressClass" && objName(o) === ing.object.spec?.ingressClassName);
   return cls?.source.kind === "chart" ? idx.pods.filter((p) => p.chart === (cls.source as { chart: string }).chart) : [];
-}
-
-function backends(ing: ClusterObject): { name: string; port: number | string }[] {
-  const spec = ing.object.spec ?? {};
-  return [spec.defaultBackend, ...(spec.rules ?? []).flatMap((r: any) => (r.http?.paths ?? []).map((p: any) => p.backend))]
-    .filter((b) => b?.service).map((b) => ({ name: b.service.name, port: b.service.port?.number ?? b.service.port?.name }));
 }

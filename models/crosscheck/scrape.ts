@@ -9,7 +9,7 @@ import { CHART_TYPE, objKey, objNamespace } from "../objects";
 import { ClusterIndex, PodTemplate, containerPorts, namespaceLabels, podsIn, resolvePort } from "./cluster-index";
 import { ScrapeTarget, alloyScrapeTargets } from "./alloy-targets";
 import { Finding } from "./finding";
-import { blockedBy } from "./netpol-eval";
+import { blockedBy, vpcCidr } from "./netpol-eval";
 import { listensOn } from "./netpol-listeners";
 import { selectorMatches } from "./selectors";
 
@@ -25,11 +25,10 @@ export function scrapers(run: RunResult, idx: ClusterIndex): Scraper[] {
 }
 
 export function checkScraping(run: RunResult, idx: ClusterIndex): Finding[] {
-  const vpc = run.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")?.inputs.cidrBlock;
   const out: Finding[] = [];
   for (const s of scrapers(run, idx)) {
     if (!s.pods.length) throw new Error(`Chart ${s.chart}: renders no Alloy pod, so scraping cannot be checked`);
-    out.push(...targetsAllowed(idx, s, String(vpc ?? "10.0.0.0/8")), ...openPortsScraped(idx, s));
+    out.push(...targetsAllowed(idx, s, vpcCidr(run)), ...openPortsScraped(idx, s));
   }
   return out;
 }
