@@ -58,7 +58,9 @@ describe("crosscheck: Alloy scraping and NetworkPolicies", () => {
     const g = checkScraping(run(), buildIndex(cluster({ annotate: 8083, toNodes: false })));
     assert.ok(g.some((x) => x.object === "the nodes' kubelet" && /observability's egress/.test(x.problem)), JSON.stringify(g));
   });
-  it("refuses an Alloy release whose pipeline it cannot read", () => {
+  it("refuses an Alloy release whose pipeline it cannot read, and a stack with no VPC range for node addresses", () => {
     assert.throws(() => checkScraping(run(null), buildIndex(cluster())), /Chart alloy: values alloy\.configMap\.content is not set/);
+    const noVpc = { ...run(), resources: run().resources.filter((r) => r.type !== "aws:ec2/vpc:Vpc") };
+    assert.throws(() => checkScraping(noVpc, buildIndex(cluster())), /registers no aws:ec2\/vpc:Vpc with a cidrBlock/);
   });
 });
