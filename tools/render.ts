@@ -1,8 +1,9 @@
 // `npm run render -- --stack <env> [--stack-file <yaml>] [--out DIR] [--json | --markdown] [--no-cache]`:
 // runs the program offline, then renders every helm.v4.Chart it registers as the Kubernetes
 // provider would (models/render.ts) and prints what each chart puts on the cluster.
-// Exit codes: 0 all charts rendered; 1 a chart could not be rendered (not verified) or bad
-// config; 2 usage error or no `helm` on PATH.
+// Exit codes: 0 all charts rendered and every cross-check holds; 1 a chart could not be
+// rendered (not verified), a cross-check found a mismatch, or bad config; 2 usage error or
+// no `helm` on PATH.
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
@@ -116,7 +117,13 @@ async function cli(argv: string[]): Promise<number> {
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   const unverified = r.charts.filter((c) => c.status !== "rendered");
   if (unverified.length) process.stderr.write(`render: not verified: ${unverified.map((c) => c.spec.name).join(", ")}\n`);
-  return unverified.length ? 1 : 0;
+  // The cross-checks only rendered objects allow (models/crosscheck): identities, URLs, ports.
+  const { crossCheck } = require("../models/crosscheck") as typeof import("../models/crosscheck");
+  const { formatFinding } = require("../models/crosscheck/finding") as typeof import("../models/crosscheck/finding");
+  const { programObjects } = require("../models/objects") as typeof import("../models/objects");
+  const findings = crossCheck(run, [...programObjects(run), ...r.objects]);
+  for (const f of findings) process.stderr.write(`render: cross-check: ${formatFinding(f)}\n`);
+  return unverified.length || findings.length ? 1 : 0;
 }
 
 if (require.main === module) {
