@@ -76,6 +76,13 @@ function grants(svc: ServiceData, action: ActionData, resource: string): boolean
   return matchingTypes(svc, action, resource).length > 0;
 }
 
+/** Does a statement with these resources grant `entry` (a full action name) anything at all? */
+export function grantsAction(entry: string, resources: string[]): boolean {
+  const [service, name] = entry.split(":", 2);
+  const action = name === undefined ? undefined : serviceData(service)?.actions[name.toLowerCase()];
+  return !!action && resources.some((r) => grants(serviceData(service)!, action, r));
+}
+
 type Report = (path: string, problem: string) => void;
 
 /** Expands one Action entry (`ec2:Describe*`) to the reference's actions, reporting what does not exist. */
