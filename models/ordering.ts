@@ -82,11 +82,12 @@ export class DependencyGraph {
 /** Every ordering problem of a stack's objects on a first `pulumi up`. */
 export function orderingProblems(input: OrderingInput): OrderingProblem[] {
   const graph = new DependencyGraph(input.run, input.objects);
-  const ctx: Ctx = { run: input.run, objects: input.objects, graph, unrendered: new Set(input.unrendered ?? []) };
+  const webhooks = input.objects.filter((c) => /^(Validating|Mutating)WebhookConfiguration$/.test(c.kind));
+  const ctx: Ctx = { run: input.run, objects: input.objects, graph, unrendered: new Set(input.unrendered ?? []), webhooks };
   return [...namespaceProblems(ctx), ...crdProblems(ctx), ...webhookProblems(ctx), ...secretProblems(ctx), ...controllerCreatedProblems(input.objects)];
 }
 
-type Ctx = { run: RunResult; objects: ClusterObject[]; graph: DependencyGraph; unrendered: Set<string> };
+type Ctx = { run: RunResult; objects: ClusterObject[]; graph: DependencyGraph; unrendered: Set<string>; webhooks: ClusterObject[] };
 
 /** Ordered: `o` waits for `target`, or both come from one chart (Helm's own install order). */
 function ordered(ctx: Ctx, o: ClusterObject, target: ClusterObject): boolean {
@@ -114,11 +115,16 @@ function namespaced(ctx: Ctx, o: ClusterObject): boolean {
   return !isClusterScoped(patchedKind(o));
 }
 
+const crdIndex = new WeakMap<ClusterObject[], Map<string, ClusterObject>>();
+/** The CRD that defines `o`'s kind, by group and kind (indexed once per object list). */
 function crdFor(objects: ClusterObject[], o: ClusterObject): ClusterObject | undefined {
   if (!isCustom(o)) return undefined;
-  const group = groupOf(o.apiVersion);
-  const kind = patchedKind(o);
-  return objects.find((c) => c.kind === "CustomResourceDefinition" && c.object.spec?.group === group && c.object.spec?.names?.kind === kind);
+  let index = crdIndex.get(objects);
+  if (!index) {
+    index = new Map(objects.filter((c) => c.kind === "CustomResourceDefinition").map((c) => [`${c.object.spec?.group}/${c.object.spec?.names?.kind}`, c]));
+    crdIndex.set(objects, index);
+  }
+  return index.get(`${groupOf(o.apiVersion)}/${patchedKind(o)}`);
 }
 
 /** A custom resource's group is not one of Kubernetes' own API groups. */
@@ -145,7 +151,7 @@ function crdProblems(ctx: Ctx): OrderingProblem[] {
 function webhooksFor(ctx: Ctx, o: ClusterObject): { webhook: string; config: ClusterObject }[] {
   const out: { webhook: string; config: ClusterObject }[] = [];
   const nsLabels = namespaceLabels(ctx.objects, String(o.object.metadata?.namespace ?? ""));
-  for (const cfg of ctx.objects.filter((c) => /^(Validating|Mutating)WebhookConfiguration$/.test(c.kind))) {
+  for (const cfg of ctx.webhooks) {
     for (const w of cfg.object.webhooks ?? []) {
       if ((w.failurePolicy ?? "Fail") === "Ignore") continue;
       if (!(w.rules ?? []).some((r: any) => ruleMatches(r, o, ctx.objects))) continue;
