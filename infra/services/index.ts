@@ -77,8 +77,8 @@ export function platformServices(ctx: ServicesContext): PlatformServices {
     ...extra,
   });
 
-  const ns = (key: keyof typeof NAMESPACES, args: Omit<SecureNamespaceArgs, "name" | "vpcCidr" | "scraperNamespace" | "provider" | "dependsOn">) =>
-    new SecureNamespace(`ns-${N[key]}`, { name: N[key], vpcCidr: cfg.vpcCidr, scraperNamespace: N.observability, provider, dependsOn: ctx.dependsOn, ...args });
+  const ns = (key: keyof typeof NAMESPACES, args: Omit<SecureNamespaceArgs, "name" | "vpcCidr" | "serviceCidr" | "scraperNamespace" | "provider" | "dependsOn">) =>
+    new SecureNamespace(`ns-${N[key]}`, { name: N[key], vpcCidr: cfg.vpcCidr, serviceCidr: cfg.serviceCidr, scraperNamespace: N.observability, provider, dependsOn: ctx.dependsOn, ...args });
   const aws443 = (what: string) => `HTTPS to ${what} (public endpoints; S3 goes through the VPC gateway endpoint).`;
 
   const namespaces = {
