@@ -138,7 +138,11 @@ export class Karpenter extends pulumi.ComponentResource {
   }
 }
 
-/** The controller's rights, after Karpenter's reference policy, scoped by the cluster tag. */
+/**
+ * The controller's rights: Karpenter's reference policy at v1.14.1 (aws/karpenter-provider-aws
+ * website/content/en/docs/getting-started/getting-started-with-karpenter/cloudformation.yaml),
+ * statement for statement; test/iam/reference.spec.ts compares them.
+ */
 export function controllerStatements(
   cn: string,
   region: string,
@@ -184,7 +188,14 @@ export function controllerStatements(
       Effect: "Allow",
       Action: "ec2:CreateTags",
       Resource: ec2("instance/*"),
-      Condition: { StringEquals: owned, StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" } },
+      // Only the tags Karpenter writes after launch, and never another cluster's name
+      // (upstream v1.14.1 AllowScopedResourceTagging).
+      Condition: {
+        StringEquals: owned,
+        StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
+        StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": cn },
+        "ForAllValues:StringEquals": { "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"] },
+      },
     },
     {
       Sid: "AllowScopedDeletion",
@@ -197,7 +208,7 @@ export function controllerStatements(
       // Describe calls take no resource ARNs; the region condition is the scope AWS offers.
       Sid: "AllowRegionalReadActions",
       Effect: "Allow",
-      Action: ["ec2:DescribeAvailabilityZones", "ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets", "ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"],
+      Action: ["ec2:DescribeImages", "ec2:DescribeInstances", "ec2:DescribeInstanceTypeOfferings", "ec2:DescribeInstanceTypes", "ec2:DescribeLaunchTemplates", "ec2:DescribeSecurityGroups", "ec2:DescribeSpotPriceHistory", "ec2:DescribeSubnets", "ec2:DescribeCapacityReservations", "ec2:DescribeInstanceStatus", "ec2:DescribePlacementGroups"],
       Resource: "*",
       Condition: { StringEquals: { "aws:RequestedRegion": region } },
     },
@@ -226,13 +237,18 @@ export function controllerStatements(
       Resource: profile,
       Condition: { StringEquals: { ...owned, "aws:ResourceTag/topology.kubernetes.io/region": region }, StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*" } },
     },
-    { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Action: ["iam:GetInstanceProfile", "iam:ListInstanceProfiles"], Resource: profile },
+    // ListInstanceProfiles takes no resource ARN: scoped to instance-profile/* it grants nothing,
+    // the instance-profile garbage collection fails and an EC2NodeClass never finishes deleting.
+    { Sid: "AllowUnscopedInstanceProfileListAction", Effect: "Allow", Action: "iam:ListInstanceProfiles", Resource: "*" },
+    { Sid: "AllowInstanceProfileReadActions", Effect: "Allow", Action: "iam:GetInstanceProfile", Resource: profile },
     { Sid: "AllowAPIServerEndpointDiscovery", Effect: "Allow", Action: "eks:DescribeCluster", Resource: c.arn },
     {
-      Sid: "AllowUnscopedZonalShiftRead",
+      // GetManagedResource is authorized on "*", narrowed to this cluster by its identifier.
+      Sid: "AllowZonalShiftStatusReadOnly",
       Effect: "Allow",
       Action: "arc-zonal-shift:GetManagedResource",
-      Resource: pulumi.interpolate`arn:${p}:eks:${region}:${c.accountId}:cluster/${cn}`,
+      Resource: "*",
+      Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": pulumi.interpolate`arn:${p}:eks:${region}:${c.accountId}:cluster/${cn}` } },
     },
   ];
 }

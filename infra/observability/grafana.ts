@@ -39,7 +39,7 @@ export class Grafana extends pulumi.ComponentResource {
       metadata: { name: GRAFANA_ADMIN_SECRET, namespace: args.namespace },
       type: "Opaque",
       stringData: { "admin-user": "admin", "admin-password": this.adminPassword },
-    }, { parent: this, provider: args.provider });
+    }, { parent: this, provider: args.provider, dependsOn: args.dependsOn }); // its Namespace first
 
     this.chart = pinnedChart(name, CHARTS.grafana, {
       namespace: args.namespace,

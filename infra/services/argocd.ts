@@ -41,6 +41,9 @@ export class ArgoCd extends pulumi.ComponentResource {
     const s = args.sizing;
     const ns = args.namespace;
     const k8sOpts = { parent: this, provider: args.provider };
+    // The Secrets go into the namespace (args.dependsOn): without it they race a Namespace that
+    // waits minutes for nodes and addons, and the provider gives up on NotFound after ~30 s.
+    const secretOpts = { ...k8sOpts, dependsOn: args.dependsOn };
     this.url = `https://${args.host}`;
 
     const admin = new random.RandomPassword(`${name}-admin`, { length: 32, special: false }, { parent: this });
@@ -53,7 +56,7 @@ export class ArgoCd extends pulumi.ComponentResource {
       metadata: { name: "argocd-redis", namespace: ns, labels: { "app.kubernetes.io/part-of": "argocd" } },
       type: "Opaque",
       stringData: { auth: pulumi.secret(redisAuth.result) },
-    }, k8sOpts);
+    }, secretOpts);
 
     const secrets: pulumi.Resource[] = [redisSecret];
     if (args.slack) {
@@ -61,7 +64,7 @@ export class ArgoCd extends pulumi.ComponentResource {
         metadata: { name: "argocd-notifications-secret", namespace: ns, labels: { "app.kubernetes.io/part-of": "argocd" } },
         type: "Opaque",
         stringData: { "slack-token": pulumi.secret(args.slack.token) },
-      }, k8sOpts));
+      }, secretOpts));
     }
     if (args.oidc) {
       // Referenced from argocd-cm as $argocd-oidc:clientSecret (the part-of label makes it readable).
@@ -69,7 +72,7 @@ export class ArgoCd extends pulumi.ComponentResource {
         metadata: { name: "argocd-oidc", namespace: ns, labels: { "app.kubernetes.io/part-of": "argocd" } },
         type: "Opaque",
         stringData: { clientSecret: pulumi.secret(args.oidc.clientSecret) },
-      }, k8sOpts));
+      }, secretOpts));
     }
     if (args.gitops.repoUrl && args.gitops.credentials) {
       secrets.push(new k8s.core.v1.Secret(`${name}-repo`, {
@@ -81,7 +84,7 @@ export class ArgoCd extends pulumi.ComponentResource {
           username: args.gitops.credentials.username,
           password: pulumi.secret(args.gitops.credentials.password),
         },
-      }, k8sOpts));
+      }, secretOpts));
     }
 
     const pdb = { enabled: s.ha, minAvailable: 1 };
@@ -169,9 +172,12 @@ export class ArgoCd extends pulumi.ComponentResource {
     }, { parent: this, provider: args.provider, dependsOn: [...secrets, ...args.dependsOn] });
 
     const after = { ...k8sOpts, dependsOn: [this.chart] };
-    // Argo CD recreates an empty `default` project; this one allows nothing, so an Application
-    // cannot escape its AppProject by naming `default`.
-    new k8s.apiextensions.CustomResource(`${name}-default-project`, {
+    // argocd-server creates the `default` project at startup (and recreates it if deleted), so
+    // a plain create fails with AlreadyExists (@pulumi/kubernetes >= 4.29 creates without
+    // upsert). A server-side-apply patch takes over its rules instead: it allows nothing, so an
+    // Application cannot escape its AppProject by naming `default`. patchForce takes the fields
+    // from argocd-server's field manager. upstream: argo-cd server/server.go initializeDefaultProject.
+    new k8s.apiextensions.CustomResourcePatch(`${name}-default-project`, {
       apiVersion: "argoproj.io/v1alpha1",
       kind: "AppProject",
       metadata: { name: "default", namespace: ns, annotations: { "pulumi.com/patchForce": "true" } },

@@ -76,8 +76,8 @@ export function platformServices(ctx: ServicesContext): PlatformServices {
     ...extra,
   });
 
-  const ns = (key: keyof typeof NAMESPACES, args: Omit<SecureNamespaceArgs, "name" | "vpcCidr" | "scraperNamespace" | "scraperPodLabels" | "provider" | "dependsOn">) =>
-    new SecureNamespace(`ns-${N[key]}`, { name: N[key], vpcCidr: cfg.vpcCidr, scraperNamespace: N.observability, scraperPodLabels: ALLOY_POD_LABELS, provider, dependsOn: ctx.dependsOn, ...args });
+  const ns = (key: keyof typeof NAMESPACES, args: Omit<SecureNamespaceArgs, "name" | "vpcCidr" | "serviceCidr" | "scraperNamespace" | "scraperPodLabels" | "provider" | "dependsOn">) =>
+    new SecureNamespace(`ns-${N[key]}`, { name: N[key], vpcCidr: cfg.vpcCidr, serviceCidr: cfg.serviceCidr, scraperNamespace: N.observability, scraperPodLabels: ALLOY_POD_LABELS, provider, dependsOn: ctx.dependsOn, ...args });
   const aws443 = (what: string) => `HTTPS to ${what} (public endpoints; S3 goes through the VPC gateway endpoint).`;
 
   const namespaces = {

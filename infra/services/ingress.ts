@@ -103,6 +103,12 @@ export class Traefik extends pulumi.ComponentResource {
           web: { http: { redirections: { entryPoint: { to: "websecure", scheme: "https", permanent: true } } } },
         },
         service: {
+          // Every namespace's quota has services.nodeports "0", and the quota evaluator counts a
+          // LoadBalancer Service's ports as node ports unless allocateLoadBalancerNodePorts is
+          // false. The NLB targets pod IPs (target type ip, through the load balancer
+          // controller), so node ports would serve nothing anyway. upstream: kubernetes
+          // pkg/quota/v1/evaluator/core/services.go; KEP-1864.
+          spec: { type: "LoadBalancer", allocateLoadBalancerNodePorts: false },
           annotations: {
             "service.beta.kubernetes.io/aws-load-balancer-type": "external",
             "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
@@ -121,20 +127,28 @@ export class Traefik extends pulumi.ComponentResource {
 }
 
 /**
- * The controller's IAM policy, after the upstream reference policy
- * (kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json). Describe and
- * create calls take no ARN; mutations are limited to resources tagged by this controller.
+ * The controller's IAM policy: upstream's reference policy at v3.5.0
+ * (kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json), statement for
+ * statement with its conditions, ARNs narrowed to this partition, region and account;
+ * test/iam/reference.spec.ts compares them. The conditions are what keep the controller to load
+ * balancers, target groups and security groups carrying its `elbv2.k8s.aws/cluster` tag: it may
+ * not tag a foreign one as its own (AddTags/RemoveTags need the tag already there and not in the
+ * request) and may not rewrite that tag on a security group.
  */
 export function loadBalancerControllerStatements(partition: pulumi.Input<string>, region: string, accountId: pulumi.Input<string>): PolicyStatement[] {
   const elb = (r: string) => pulumi.interpolate`arn:${partition}:elasticloadbalancing:${region}:${accountId}:${r}`;
-  const ec2 = (r: string) => pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:${r}`;
-  const regionOnly = { StringEquals: { "aws:RequestedRegion": region } };
+  const sg = pulumi.interpolate`arn:${partition}:ec2:${region}:${accountId}:security-group/*`;
+  const tagged = { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" };
+  const requested = { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" };
+  // Already ours, and the request does not set the ownership tag (so no take-over, no rewrite).
+  const oursNotRetagged = { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", ...tagged } };
+  const lbAndTg = [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*")];
   return [
     {
       Sid: "ServiceLinkedRole",
       Effect: "Allow",
       Action: "iam:CreateServiceLinkedRole",
-      Resource: pulumi.interpolate`arn:${partition}:iam::${accountId}:role/aws-service-role/elasticloadbalancing.amazonaws.com/*`,
+      Resource: "*",
       Condition: { StringEquals: { "iam:AWSServiceName": "elasticloadbalancing.amazonaws.com" } },
     },
     {
@@ -151,58 +165,69 @@ export function loadBalancerControllerStatements(partition: pulumi.Input<string>
         "elasticloadbalancing:DescribeTargetGroups", "elasticloadbalancing:DescribeTargetGroupAttributes", "elasticloadbalancing:DescribeTargetHealth",
         "elasticloadbalancing:DescribeTags", "elasticloadbalancing:DescribeTrustStores", "elasticloadbalancing:DescribeListenerAttributes",
         "elasticloadbalancing:DescribeCapacityReservation",
-        "acm:ListCertificates", "acm:DescribeCertificate", "shield:GetSubscriptionState",
       ],
       Resource: "*",
-      Condition: regionOnly,
+      Condition: { StringEquals: { "aws:RequestedRegion": region } },
     },
     {
-      // New security groups have no ARN before they exist; the cluster tag must be requested.
-      Sid: "CreateSecurityGroup",
+      Sid: "Integrations",
       Effect: "Allow",
-      Action: "ec2:CreateSecurityGroup",
-      Resource: [ec2("security-group/*"), ec2("vpc/*")],
-      Condition: regionOnly,
+      Action: [
+        "cognito-idp:DescribeUserPoolClient", "acm:ListCertificates", "acm:DescribeCertificate", "iam:ListServerCertificates", "iam:GetServerCertificate",
+        "waf-regional:GetWebACL", "waf-regional:GetWebACLForResource", "waf-regional:AssociateWebACL", "waf-regional:DisassociateWebACL",
+        "wafv2:GetWebACL", "wafv2:GetWebACLForResource", "wafv2:AssociateWebACL", "wafv2:DisassociateWebACL",
+        "shield:GetSubscriptionState", "shield:DescribeProtection", "shield:CreateProtection", "shield:DeleteProtection",
+      ],
+      Resource: "*",
     },
+    {
+      // Rules on node/cluster security groups the controller did not create (the backend SG).
+      Sid: "BackendSecurityGroupRules",
+      Effect: "Allow",
+      Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
+      Resource: "*",
+    },
+    { Sid: "CreateSecurityGroup", Effect: "Allow", Action: "ec2:CreateSecurityGroup", Resource: "*" },
     {
       Sid: "TagNewSecurityGroup",
       Effect: "Allow",
       Action: "ec2:CreateTags",
-      Resource: ec2("security-group/*"),
-      Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
+      Resource: sg,
+      Condition: { StringEquals: { "ec2:CreateAction": "CreateSecurityGroup" }, Null: requested },
     },
+    { Sid: "TagOwnSecurityGroups", Effect: "Allow", Action: ["ec2:CreateTags", "ec2:DeleteTags"], Resource: sg, Condition: oursNotRetagged },
     {
       Sid: "ManageOwnSecurityGroups",
       Effect: "Allow",
-      Action: ["ec2:CreateTags", "ec2:DeleteTags", "ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
-      Resource: ec2("security-group/*"),
-      Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
-    },
-    {
-      // Rules on node/cluster security groups that the controller did not create (backend SG).
-      Sid: "BackendSecurityGroupRules",
-      Effect: "Allow",
-      Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress"],
-      Resource: ec2("security-group/*"),
+      Action: ["ec2:AuthorizeSecurityGroupIngress", "ec2:RevokeSecurityGroupIngress", "ec2:DeleteSecurityGroup"],
+      Resource: "*",
+      Condition: { Null: tagged },
     },
     {
       Sid: "CreateTaggedLoadBalancers",
       Effect: "Allow",
       Action: ["elasticloadbalancing:CreateLoadBalancer", "elasticloadbalancing:CreateTargetGroup"],
-      Resource: [elb("loadbalancer/*"), elb("targetgroup/*")],
-      Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } },
+      Resource: "*",
+      Condition: { Null: requested },
     },
     {
       Sid: "ManageListenersAndRules",
       Effect: "Allow",
       Action: ["elasticloadbalancing:CreateListener", "elasticloadbalancing:DeleteListener", "elasticloadbalancing:CreateRule", "elasticloadbalancing:DeleteRule"],
-      Resource: [elb("loadbalancer/*"), elb("listener/*"), elb("listener-rule/*")],
+      Resource: "*",
     },
     {
       Sid: "TagOwnLoadBalancers",
       Effect: "Allow",
       Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
-      Resource: [elb("targetgroup/*/*"), elb("loadbalancer/net/*/*"), elb("loadbalancer/app/*/*"), elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")],
+      Resource: lbAndTg,
+      Condition: oursNotRetagged,
+    },
+    {
+      Sid: "TagListenersAndRules",
+      Effect: "Allow",
+      Action: ["elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags"],
+      Resource: [elb("listener/net/*/*/*"), elb("listener/app/*/*/*"), elb("listener-rule/net/*/*/*"), elb("listener-rule/app/*/*/*")],
     },
     {
       Sid: "ModifyOwnLoadBalancers",
@@ -213,8 +238,15 @@ export function loadBalancerControllerStatements(partition: pulumi.Input<string>
         "elasticloadbalancing:ModifyTargetGroupAttributes", "elasticloadbalancing:DeleteTargetGroup", "elasticloadbalancing:ModifyListenerAttributes",
         "elasticloadbalancing:ModifyCapacityReservation", "elasticloadbalancing:ModifyIpPools",
       ],
-      Resource: [elb("loadbalancer/*"), elb("targetgroup/*")],
-      Condition: { Null: { "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" } },
+      Resource: "*",
+      Condition: { Null: tagged },
+    },
+    {
+      Sid: "TagOnCreate",
+      Effect: "Allow",
+      Action: "elasticloadbalancing:AddTags",
+      Resource: lbAndTg,
+      Condition: { StringEquals: { "elasticloadbalancing:CreateAction": ["CreateTargetGroup", "CreateLoadBalancer"] }, Null: requested },
     },
     {
       Sid: "RegisterTargets",
@@ -226,7 +258,7 @@ export function loadBalancerControllerStatements(partition: pulumi.Input<string>
       Sid: "ModifyListeners",
       Effect: "Allow",
       Action: ["elasticloadbalancing:SetWebAcl", "elasticloadbalancing:ModifyListener", "elasticloadbalancing:AddListenerCertificates", "elasticloadbalancing:RemoveListenerCertificates", "elasticloadbalancing:ModifyRule", "elasticloadbalancing:SetRulePriorities"],
-      Resource: [elb("listener/*"), elb("listener-rule/*"), elb("loadbalancer/*")],
+      Resource: "*",
     },
   ];
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Netmask } from "netmask";
 
 export type PodSecurityLevel = "restricted" | "baseline" | "privileged";
 
@@ -15,7 +16,10 @@ export interface NamespaceAllows {
   dns?: boolean;
   /** Every pod in the namespace talks to every other (memberlist rings, Redis, repo-server...; default true). */
   sameNamespace?: boolean;
-  /** The Kubernetes API: EKS control-plane ENIs live in the VPC, so the VPC range on 443. */
+  /**
+   * The Kubernetes API on 443: the `kubernetes` Service IP (what in-cluster clients dial) and
+   * the VPC range (the EKS control-plane ENIs it translates to). Needs `serviceCidr`.
+   */
   apiServer?: boolean;
   /** The Pod Identity agent (credentials for podIdentity workload identities). */
   podIdentityAgent?: boolean;
@@ -56,6 +60,8 @@ export interface SecureNamespaceArgs {
   /** Required unless `restricted`: why this namespace needs more than the restricted profile. */
   podSecurityReason?: string;
   vpcCidr: string;
+  /** The cluster's Service range; required with `allow.apiServer` (the `kubernetes` Service IP is its first address). */
+  serviceCidr?: string;
   /** Namespace that runs the metrics scraper (Alloy). */
   scraperNamespace: string;
   /** Labels of the scraper's pods: only they reach the metrics ports, not the rest of its namespace. */
@@ -139,8 +145,14 @@ export class SecureNamespace extends pulumi.ComponentResource {
       });
     }
     if (a.apiServer) {
-      policy("allow-api-server", "The Kubernetes API (EKS control-plane ENIs in the VPC).", {
-        egress: [{ to: [{ ipBlock: { cidr: args.vpcCidr } }], ports: tcp([443]) }],
+      if (!args.serviceCidr) throw new Error(`SecureNamespace ${ns}: allow.apiServer needs serviceCidr (the kubernetes Service IP is in it)`);
+      // The EKS network policy agent judges egress at the pod's interface, before kube-proxy
+      // rewrites the Service IP, and the AWS network policy controller never maps an ipBlock
+      // to a Service (`default/kubernetes` has no selector): the Service IP must be allowed
+      // itself. upstream: aws/aws-network-policy-agent#549 (maintainers: allow the Service
+      // CIDR); aws/amazon-network-policy-controller-k8s pkg/resolvers/endpoints.go.
+      policy("allow-api-server", "The Kubernetes API: the kubernetes Service IP, and the EKS control-plane ENIs in the VPC.", {
+        egress: [{ to: [{ ipBlock: { cidr: `${kubernetesServiceIp(args.serviceCidr)}/32` } }, { ipBlock: { cidr: args.vpcCidr } }], ports: tcp([443]) }],
       });
     }
     if (a.podIdentityAgent) {
@@ -233,4 +245,9 @@ export class SecureNamespace extends pulumi.ComponentResource {
     this.name = ns;
     this.registerOutputs({ name: ns });
   }
+}
+
+/** The `kubernetes` Service's ClusterIP: the first host address of the Service range (kube-apiserver's rule). */
+export function kubernetesServiceIp(serviceCidr: string): string {
+  return new Netmask(serviceCidr).first;
 }

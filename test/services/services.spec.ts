@@ -254,13 +254,19 @@ describe("platform services", function () {
         assert.deepStrictEqual([...new Set(resources)].sort(), expected, role);
       }
     });
-    it("the load balancer controller uses '*' only for calls without resource ARNs", () => {
+    it("the load balancer controller changes tags only on what it owns, and never its ownership tag", () => {
+      // Upstream v3.5.0 iam_policy.json: AddTags/RemoveTags on load balancers and target groups,
+      // and CreateTags/DeleteTags on security groups, need the elbv2.k8s.aws/cluster tag on the
+      // resource and not in the request, except when tagging at creation.
       const doc = policyOf(runs.prod, "aws-load-balancer-controller");
-      for (const s of doc.Statement) {
-        if ([s.Resource].flat().includes("*")) {
-          assert.ok([s.Action].flat().every((a: string) => /:(Describe|Get|List)/.test(a)), `${s.Sid}: ${s.Action}`);
-          assert.deepStrictEqual(s.Condition, { StringEquals: { "aws:RequestedRegion": "eu-west-1" } });
-        }
+      const tagging = doc.Statement.filter((s: any) => [s.Action].flat().some((a: string) => /:(AddTags|RemoveTags|CreateTags|DeleteTags)$/.test(a)));
+      assert.ok(tagging.length >= 4);
+      for (const s of tagging) {
+        const listenerOnly = [s.Resource].flat().every((r: string) => /:listener(-rule)?\//.test(r));
+        if (listenerOnly) continue;
+        const onCreate = s.Condition?.StringEquals?.["ec2:CreateAction"] ?? s.Condition?.StringEquals?.["elasticloadbalancing:CreateAction"];
+        const want = onCreate ? { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } : { "aws:RequestTag/elbv2.k8s.aws/cluster": "true", "aws:ResourceTag/elbv2.k8s.aws/cluster": "false" };
+        assert.deepStrictEqual(s.Condition?.Null, want, `${s.Sid}: ${JSON.stringify(s.Condition)}`);
       }
     });
   });
@@ -360,8 +366,8 @@ describe("platform services", function () {
     it("custom resources depend on the chart that brings their CRDs", () => {
       const r = runs.prod;
       for (const ci of byType(r, "kubernetes:cert-manager.io/v1:ClusterIssuer")) assert.ok(dependsOnChart(r, ci, "cert-manager"), ci.name);
-      const argo = [...byType(r, "kubernetes:argoproj.io/v1alpha1:AppProject"), ...byType(r, "kubernetes:argoproj.io/v1alpha1:Application")];
-      // default, platform-root, apps, and one AppProject per onboarded team (prod has one).
+      const argo = [...byType(r, "kubernetes:argoproj.io/v1alpha1:AppProject"), ...byType(r, "kubernetes:argoproj.io/v1alpha1:AppProjectPatch"), ...byType(r, "kubernetes:argoproj.io/v1alpha1:Application")];
+      // default (a patch), platform-root, apps, and one AppProject per onboarded team (prod has one).
       assert.strictEqual(argo.length, 5);
       for (const x of argo) assert.ok(dependsOnChart(r, x, "argo-cd"), x.name);
     });
@@ -410,7 +416,7 @@ describe("platform services", function () {
       };
       assert.deepStrictEqual(policy("cert-manager", "allow-webhooks").ingress[0].ports, [{ port: 10250, protocol: "TCP" }]);
       assert.deepStrictEqual(policy("aws-load-balancer", "allow-webhooks").ingress[0].ports, [{ port: 9443, protocol: "TCP" }]);
-      assert.strictEqual(policy("observability", "allow-api-server").egress[0].to[0].ipBlock.cidr, "10.30.0.0/16");
+      assert.deepStrictEqual(policy("observability", "allow-api-server").egress[0].to.map((t: any) => t.ipBlock.cidr), ["172.20.0.1/32", "10.30.0.0/16"]);
       assert.deepStrictEqual(policy("argocd", "allow-from-ingress").ingress[0].from[0].namespaceSelector.matchLabels, { "kubernetes.io/metadata.name": "ingress" });
       assert.deepStrictEqual(policy("ingress", "allow-from-load-balancer").ingress[0].ports.map((p: any) => p.port), [8000, 8443]);
       assert.deepStrictEqual(policy("observability", "allow-from-all-namespaces").ingress[0].ports.map((p: any) => p.port), [4317, 4318]);
@@ -430,7 +436,7 @@ describe("platform services", function () {
       assert.deepStrictEqual(root.spec.sourceRepos, ["https://github.com/example-org/platform-gitops.git"]);
       const apps = named(r, "kubernetes:argoproj.io/v1alpha1:AppProject", "argocd-apps-project").inputs as any;
       assert.deepStrictEqual(apps.spec.destinations.map((d: any) => d.namespace), ["apps", "apps-*"]);
-      const locked = named(r, "kubernetes:argoproj.io/v1alpha1:AppProject", "argocd-default-project").inputs as any;
+      const locked = named(r, "kubernetes:argoproj.io/v1alpha1:AppProjectPatch", "argocd-default-project").inputs as any;
       assert.deepStrictEqual(locked.spec.sourceRepos, []);
     });
     it("admin password: bcrypt hash into the chart as a secret, plaintext only as a secret output", () => {

@@ -6,6 +6,7 @@ import { eksControlPlaneLogging } from "./aws-eks-control-plane-logging";
 import { eksEndpointNotPublic } from "./aws-eks-endpoint-not-public";
 import { eksSecretsEncryption } from "./aws-eks-secrets-encryption";
 import { iamNoAdminStatements } from "./aws-iam-no-admin-statements";
+import { iamValidGrants } from "./aws-iam-valid-grants";
 import { imdsv2Required } from "./aws-imdsv2-required";
 import { kmsKeyRotation } from "./aws-kms-key-rotation";
 import { s3Encryption } from "./aws-s3-encryption";
@@ -23,6 +24,7 @@ export const awsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
   s3PublicAccessBlock,
   kmsKeyRotation,
   iamNoAdminStatements,
+  iamValidGrants,
   sgNoPublicIngress,
   ecrScanOnPush,
   ecrImmutableTags,
@@ -30,5 +32,5 @@ export const awsPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] =
 
 export {
   ecrImmutableTags, ecrScanOnPush, eksControlPlaneLogging, eksEndpointNotPublic, eksSecretsEncryption,
-  iamNoAdminStatements, imdsv2Required, kmsKeyRotation, s3Encryption, s3PublicAccessBlock, s3Versioning, sgNoPublicIngress,
+  iamNoAdminStatements, iamValidGrants, imdsv2Required, kmsKeyRotation, s3Encryption, s3PublicAccessBlock, s3Versioning, sgNoPublicIngress,
 };
