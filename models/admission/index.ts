@@ -1,9 +1,10 @@
-// Admission as the API server runs it for a stack's objects: LimitRanger defaults and limits,
-// then ResourceQuota, over every pod template at its replica count plus surge. (Pod Security
-// admission lives in ./pss.ts.) Each refusal names the namespace, the object and the limit.
+// Admission as the API server runs it for a stack's objects: Pod Security, LimitRanger
+// defaults and limits, then ResourceQuota, over every pod template at its replica count plus
+// surge. Each refusal names the namespace, the object and the limit it hits.
 import { ClusterObject } from "../objects";
 import { AdmissionFinding, admitContainers, limitRanges } from "./limitrange";
 import { PodCountOptions, podTemplates } from "./pods";
+import { admitPodSecurity, namespaceLevels } from "./pss";
 import { Usage, checkQuota, objectUsage, podUsage, quotas } from "./quota";
 
 export type { AdmissionFinding } from "./limitrange";
@@ -14,11 +15,12 @@ export interface AdmissionResult {
   usage: Map<string, Record<string, number>>;
 }
 
-export function admitResources(objects: readonly ClusterObject[], opts: PodCountOptions): AdmissionResult {
+export function admitStack(objects: readonly ClusterObject[], opts: PodCountOptions): AdmissionResult {
   const ranges = limitRanges(objects);
-  const findings: AdmissionFinding[] = [];
+  const pods = podTemplates(objects, opts);
+  const findings: AdmissionFinding[] = admitPodSecurity(pods, namespaceLevels(objects));
   const usages: Usage[] = [];
-  for (const pod of podTemplates(objects, opts)) {
+  for (const pod of pods) {
     const admitted = admitContainers(pod, ranges.get(pod.namespace) ?? []);
     findings.push(...admitted.findings);
     usages.push(podUsage(pod, admitted.containers));
