@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { admitStack, describeFinding } from "../../models/admission/index";
 import { parseQuantity } from "../../models/admission/quantity";
 import { ClusterObject } from "../../models/objects";
-import { ENVS } from "../support";
+import { ENVS, describeRendered } from "../support";
 import { stackModel } from "./support";
 
 const secure = {
@@ -89,6 +89,8 @@ describe("models: admission (Pod Security, LimitRange, ResourceQuota)", () => {
     });
 
     it("counts a LoadBalancer's ports as node ports unless allocateLoadBalancerNodePorts is false (ingress namespace)", () => {
+      // Without the stack's own (rendered) Traefik Service, so the ingress namespace's one load balancer is free.
+      const admit = (...extra: ClusterObject[]) => admitStack([...base.filter((o) => !(o.kind === "Service" && o.object.spec?.type === "LoadBalancer")), ...extra], { maxNodes });
       const refused = admit(service("ingress", "traefik", { type: "LoadBalancer" }));
       assert.deepEqual(refused.findings.map((f) => [f.namespace, f.object, f.limit]), [["ingress", "Service/ingress/traefik", "ResourceQuota platform-quota: services.nodeports 0"]]);
       assert.deepEqual(admit(service("ingress", "traefik", { type: "LoadBalancer", allocateLoadBalancerNodePorts: false })).findings, []);
@@ -127,5 +129,39 @@ describe("models: admission (Pod Security, LimitRange, ResourceQuota)", () => {
       const podRange = obj("v1", "LimitRange", team, "pod", { spec: { limits: [{ type: "Pod", max: { cpu: "1" } }] } });
       assert.throws(() => admit(podRange), /type Pod is not modelled/);
     });
+  });
+});
+
+describeRendered("models: admission over the rendered charts (seeded defects, mutated copies)", () => {
+  const mutated = async (kind: string, ns: string, name: string, change: (o: Record<string, any>) => void) => {
+    const m = await stackModel("dev");
+    const objects: ClusterObject[] = JSON.parse(JSON.stringify(m.objects));
+    const target = objects.find((o) => o.kind === kind && o.object.metadata?.namespace === ns && o.object.metadata?.name === name);
+    if (!target) throw new Error(`rendered ${kind} ${ns}/${name} not found`);
+    change(target.object);
+    return admitStack(objects, { maxNodes: m.maxNodes }).findings;
+  };
+
+  it("issue 9 #3: Traefik's LoadBalancer Service allocating node ports is refused by the ingress quota", async () => {
+    const findings = await mutated("Service", "ingress", "traefik", (o) => delete o.spec.allocateLoadBalancerNodePorts);
+    assert.deepEqual(findings.map((f) => [f.namespace, f.object, f.limit]), [["ingress", "Service/ingress/traefik", "ResourceQuota platform-quota: services.nodeports 0"]]);
+  });
+
+  it("issue 12 #1: a privileged Argo CD application-controller allowing escalation is refused by Pod Security", async () => {
+    const findings = await mutated("StatefulSet", "argocd", "argocd-application-controller", (o) => {
+      for (const c of o.spec.template.spec.containers) c.securityContext = { ...c.securityContext, privileged: true, allowPrivilegeEscalation: true };
+    });
+    const limits = findings.filter((f) => f.object === "StatefulSet/argocd/argocd-application-controller").map((f) => f.limit);
+    assert.ok(limits.includes('Pod Security "restricted": privileged') && limits.includes('Pod Security "restricted": allowPrivilegeEscalation'), limits.join("\n"));
+  });
+
+  it("issue 12 #2: Traefik on the host network is refused by Pod Security", async () => {
+    const findings = await mutated("Deployment", "ingress", "traefik", (o) => { o.spec.template.spec.hostNetwork = true; });
+    assert.ok(findings.some((f) => f.object === "Deployment/ingress/traefik" && f.limit === 'Pod Security "restricted": hostNamespaces'), findings.map(describeFinding).join("\n"));
+  });
+
+  it("a chart scaled past its namespace quota is refused, naming the workload", async () => {
+    const findings = await mutated("Deployment", "observability", "grafana", (o) => { o.spec.replicas = 200; });
+    assert.ok(findings.some((f) => f.object === "Deployment/observability/grafana" && f.limit === "ResourceQuota platform-quota: pods 60"), findings.map(describeFinding).join("\n"));
   });
 });

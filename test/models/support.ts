@@ -1,14 +1,16 @@
-// One model input per stack, built once: the program's Kubernetes objects (plus the charts'
-// rendered objects once models/render.ts is on main), the network world and the team list.
+// One model input per stack, built once: the program's Kubernetes objects plus, when a `helm`
+// is on PATH, every chart's rendered objects; the network world and the team list.
 import { ClusterObject, programObjects } from "../../models/objects";
 import { buildWorld, World } from "../../models/network/world";
 import type { TeamInfo } from "../../models/network/flows";
 import { RunResult } from "../../tools/harness";
-import { runStack } from "../support";
+import { HELM, renderedStack, runStack } from "../support";
 
 export interface StackModel {
   run: RunResult;
   objects: ClusterObject[];
+  /** Whether `objects` includes the charts' rendered objects (a helm was on PATH). */
+  rendered: boolean;
   net: { vpcCidr: string; serviceCidr: string };
   world: World;
   teams: TeamInfo[];
@@ -25,10 +27,10 @@ export function stackModel(env: string): Promise<StackModel> {
 
 async function build(env: string): Promise<StackModel> {
   const run = await runStack(env);
-  const objects = programObjects(run);
+  const objects = [...programObjects(run), ...(HELM ? (await renderedStack(env)).objects : [])];
   const net = networkOf(run);
   const teams = Object.values(run.outputs.teams as Record<string, { namespace: string; appPort: number }>).map((t) => ({ name: t.namespace, appPort: t.appPort }));
-  return { run, objects, net, world: buildWorld(objects, net), teams, maxNodes: maxNodes(run, objects) };
+  return { run, objects, rendered: Boolean(HELM), net, world: buildWorld(objects, net), teams, maxNodes: maxNodes(run, objects) };
 }
 
 export function networkOf(run: RunResult): { vpcCidr: string; serviceCidr: string } {
