@@ -41,3 +41,13 @@ export const OUTSIDE = {
   podIdentityAgent: { ip: "169.254.170.23", what: "the EKS Pod Identity agent" },
   publicResolver: { ip: "9.9.9.9", what: "a public DNS resolver no policy names" },
 } as const;
+
+/** The Chart resource that makes each actor (undefined: an EKS add-on), to check the table against its render. */
+export const ACTOR_CHARTS: Record<keyof typeof ACTORS, string | undefined> = {
+  coredns: undefined,
+  certManager: "cert-manager", certManagerWebhook: "cert-manager",
+  loadBalancerController: "aws-load-balancer-controller", traefik: "traefik", externalDns: "external-dns",
+  argocdServer: "argocd", argocdRepoServer: "argocd", argocdController: "argocd",
+  loki: "loki", mimirDistributor: "mimir", mimirIngester: "mimir", mimirQueryFrontend: "mimir",
+  tempo: "tempo", grafana: "grafana", alloy: "alloy",
+};

@@ -2,12 +2,14 @@
 // a team namespace's peers are exactly its contract. Semantics: models/network/evaluate.ts.
 import assert from "node:assert/strict";
 import { ClusterObject } from "../../models/objects";
-import { teamPod } from "../../models/network/actors";
+import { ACTORS, ACTOR_CHARTS, teamPod } from "../../models/network/actors";
+import { podsOf } from "../../models/network/pods";
+import { matches } from "../../models/network/selectors";
 import { evaluate } from "../../models/network/evaluate";
 import type { TeamInfo } from "../../models/network/flows";
 import { PLATFORM_PODS, checkFlows, strayDnsPeers, teamContract, teamPeers } from "../../models/network/index";
-import { World, buildWorld } from "../../models/network/world";
-import { ENVS } from "../support";
+import { PodRef, World, buildWorld } from "../../models/network/world";
+import { ENVS, describeRendered, renderedStack } from "../support";
 import { secondTenant, stackModel } from "./support";
 
 /** The stack's objects plus a second tenant cloned from the first, so team-to-team flows exist. */
@@ -159,4 +161,50 @@ describe("models: network policy semantics (EKS network policy agent)", () => {
     assert.equal(evaluate(world(deny("b")), { name: "probe", from: { kubelet: true }, to: { pod: b, port: 8080 } }).allowed, true);
     assert.equal(evaluate(world(deny("b")), { name: "node", from: { ip: "10.10.16.5", what: "a node" }, to: { pod: b, port: 8080 } }).allowed, false);
   });
+});
+
+describeRendered("models: network flows against the rendered charts", () => {
+  for (const env of ENVS) {
+    describe(env, () => {
+      it("every chart pod the flow tables name is rendered with those labels and ports", async () => {
+        const m = await stackModel(env);
+        const render = await renderedStack(env);
+        const unrendered = new Set(render.charts.filter((c) => c.status !== "rendered").map((c) => c.spec.name));
+        const pods = podsOf(m.objects);
+        const problems: string[] = [];
+        for (const [key, actor] of Object.entries(ACTORS) as [keyof typeof ACTORS, PodRef][]) {
+          const chart = ACTOR_CHARTS[key];
+          if (!chart || unrendered.has(chart)) continue; // EKS add-on, or a chart the render step reports as not verified
+          const hits = pods.filter((p) => p.namespace === actor.namespace && matches({ matchLabels: actor.labels }, p.labels));
+          if (hits.length !== 1) problems.push(`${actor.what}: ${hits.length} rendered pod templates match ${JSON.stringify(actor.labels)} in ${actor.namespace}`);
+          for (const port of hits.length === 1 ? actor.ports ?? [] : []) {
+            if (!hits[0].ports?.some((x) => x.port === port.port && x.protocol === port.protocol)) problems.push(`${actor.what}: ${hits[0].what} declares no ${port.protocol}/${port.port}`);
+          }
+        }
+        assert.deepEqual(problems, []);
+      });
+
+      it("the control plane reaches every admission webhook the charts register, on its Service's target port", async () => {
+        const m = await stackModel(env);
+        const pods = podsOf(m.objects);
+        const hooks = m.objects.filter((o) => o.kind === "ValidatingWebhookConfiguration" || o.kind === "MutatingWebhookConfiguration")
+          .flatMap((o) => (o.object.webhooks ?? []).map((w: any) => ({ config: o.object.metadata.name, svc: w.clientConfig?.service })))
+          .filter((h) => h.svc);
+        assert.ok(hooks.length >= 2, "expected the cert-manager and load balancer controller webhooks");
+        const blocked: string[] = [];
+        for (const h of hooks) {
+          const ref = `${h.svc.namespace}/${h.svc.name}`;
+          const svc = m.world.services.find((s) => `${s.namespace}/${s.name}` === ref);
+          if (!svc?.selector) { blocked.push(`${h.config}: Service ${ref} not rendered or has no selector`); continue; }
+          const backends = pods.filter((p) => p.namespace === svc.namespace && matches({ matchLabels: svc.selector }, p.labels));
+          if (!backends.length) blocked.push(`${h.config}: no pod behind ${ref}`);
+          for (const backend of backends) {
+            const v = evaluate(m.world, { name: `control plane -> ${h.config} (${ref})`, from: { ip: m.world.controlPlaneIp, what: "control plane" }, to: { service: ref, port: Number(h.svc.port ?? 443), backend } });
+            if (!v.allowed) blocked.push(v.detail);
+          }
+        }
+        assert.deepEqual([...new Set(blocked)], []);
+      });
+    });
+  }
 });
