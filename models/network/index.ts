@@ -6,16 +6,13 @@ import { allowedPeers, showPeer, showPorts } from "./rules";
 import { matches } from "./selectors";
 import { PodRef, World } from "./world";
 
-export interface FlowReport { blocked: Verdict[]; leaked: Verdict[] }
+const verdicts = (world: World, flows: Flow[]): Verdict[] => flows.map((fl) => evaluate(world, fl));
 
-/** Required flows that are denied, and forbidden flows that get through. */
-export function checkFlows(world: World, teams: readonly TeamInfo[]): FlowReport {
-  const run = (flows: Flow[]) => flows.map((fl) => evaluate(world, fl));
-  return {
-    blocked: run(requiredFlows(world, teams)).filter((v) => !v.allowed),
-    leaked: run(forbiddenFlows(teams)).filter((v) => v.allowed),
-  };
-}
+/** Required flows that are denied. */
+export const blockedFlows = (world: World, teams: readonly TeamInfo[]): Verdict[] => verdicts(world, requiredFlows(world, teams)).filter((v) => !v.allowed);
+
+/** Forbidden flows that get through. */
+export const leakedFlows = (world: World, teams: readonly TeamInfo[]): Verdict[] => verdicts(world, forbiddenFlows(teams)).filter((v) => v.allowed);
 
 const nsPeer = (ns: string, pods = "*") => `ns(kubernetes.io/metadata.name=${ns}) pods(${pods})`;
 const alloyPods = "app.kubernetes.io/instance=alloy,app.kubernetes.io/name=alloy";

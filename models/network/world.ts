@@ -87,7 +87,7 @@ export function buildWorld(objects: readonly ClusterObject[], net: { vpcCidr: st
   const policies = objects.filter((o) => o.kind === "NetworkPolicy").map(toPolicy);
   return {
     ...net, namespaces, services, policies,
-    podIp: hostAt(net.vpcCidr, 4096 + 17), nodeIp: hostAt(net.vpcCidr, 4096 + 5), controlPlaneIp: hostAt(net.vpcCidr, 200),
+    podIp: hostAt(net.vpcCidr, 30), nodeIp: hostAt(net.vpcCidr, 20), controlPlaneIp: hostAt(net.vpcCidr, 10),
   };
 }
 

@@ -160,6 +160,11 @@ describeRendered("models: admission over the rendered charts (seeded defects, mu
     assert.ok(findings.some((f) => f.object === "Deployment/ingress/traefik" && f.limit === 'Pod Security "restricted": hostNamespaces'), findings.map(describeFinding).join("\n"));
   });
 
+  it("a chart container above its namespace's LimitRange max is refused", async () => {
+    const findings = await mutated("StatefulSet", "observability", "loki", (o) => { o.spec.template.spec.containers[0].resources = { limits: { memory: "32Gi" } }; });
+    assert.ok(findings.some((f) => f.object === "StatefulSet/observability/loki" && f.limit === "LimitRange defaults: max memory 16Gi"), findings.map(describeFinding).join("\n"));
+  });
+
   it("a chart scaled past its namespace quota is refused, naming the workload", async () => {
     const findings = await mutated("Deployment", "observability", "grafana", (o) => { o.spec.replicas = 200; });
     assert.ok(findings.some((f) => f.object === "Deployment/observability/grafana" && f.limit === "ResourceQuota platform-quota: pods 60"), findings.map(describeFinding).join("\n"));

@@ -7,18 +7,29 @@ import { podsOf } from "../../models/network/pods";
 import { matches } from "../../models/network/selectors";
 import { evaluate } from "../../models/network/evaluate";
 import type { TeamInfo } from "../../models/network/flows";
-import { PLATFORM_PODS, checkFlows, strayDnsPeers, teamContract, teamPeers } from "../../models/network/index";
+import { PLATFORM_PODS, blockedFlows, leakedFlows, strayDnsPeers, teamContract, teamPeers } from "../../models/network/index";
 import { PodRef, World, buildWorld } from "../../models/network/world";
 import { ENVS, describeRendered, renderedStack } from "../support";
 import { secondTenant, stackModel } from "./support";
 
-/** The stack's objects plus a second tenant cloned from the first, so team-to-team flows exist. */
-async function netOf(env: string, mutate?: (objects: ClusterObject[]) => void): Promise<{ world: World; teams: TeamInfo[] }> {
+const unmutated = new Map<string, Promise<{ world: World; teams: TeamInfo[] }>>();
+
+/** The stack's objects plus a second tenant cloned from the first, so team-to-team flows exist; `mutate` edits a copy. */
+function netOf(env: string, mutate?: (objects: ClusterObject[]) => void): Promise<{ world: World; teams: TeamInfo[] }> {
+  if (mutate) return build(env, mutate);
+  if (!unmutated.has(env)) unmutated.set(env, build(env));
+  return unmutated.get(env)!;
+}
+
+async function build(env: string, mutate?: (objects: ClusterObject[]) => void): Promise<{ world: World; teams: TeamInfo[] }> {
   const m = await stackModel(env);
   const first = m.teams[0];
   const other = { name: `${first.name}-b`, appPort: first.appPort };
-  const objects: ClusterObject[] = JSON.parse(JSON.stringify([...m.objects, ...secondTenant(m.objects, first.name, other.name)]));
-  mutate?.(objects);
+  let objects = [...m.objects, ...secondTenant(m.objects, first.name, other.name)];
+  if (mutate) {
+    objects = JSON.parse(JSON.stringify(objects));
+    mutate(objects);
+  }
   return { world: buildWorld(objects, m.net), teams: [...m.teams, other] };
 }
 
@@ -29,13 +40,13 @@ describe("models: network flows as the EKS network policy agent enforces them", 
     describe(env, () => {
       it("allows every required flow (API server through its Service IP, DNS, webhooks, credentials, AWS, ingress, telemetry)", async () => {
         const { world, teams } = await netOf(env);
-        const { blocked } = checkFlows(world, teams);
+        const blocked = blockedFlows(world, teams);
         assert.equal(blocked.length, 0, `required flows denied:\n${lines(blocked)}`);
       });
 
       it("denies every forbidden flow (team to team, team to platform, into team apps, to Argo CD and Grafana, stray DNS)", async () => {
         const { world, teams } = await netOf(env);
-        const { leaked } = checkFlows(world, teams);
+        const leaked = leakedFlows(world, teams);
         assert.equal(leaked.length, 0, `forbidden flows allowed:\n${lines(leaked)}`);
       });
 
@@ -74,7 +85,7 @@ describe("models: network flows catch seeded defects (dev, mutated copies)", () 
 
   it("issue 12 #4: allow-dns egress to 0.0.0.0/0", async () => {
     const { world, teams } = await netOf("dev", (objs) => { findPolicy(objs, team, "allow-dns").spec.egress[0].to = [{ ipBlock: { cidr: "0.0.0.0/0" } }]; });
-    assert.ok(names(checkFlows(world, teams).leaked).includes(`${team} app -> 9.9.9.9 UDP/53`));
+    assert.ok(names(leakedFlows(world, teams)).includes(`${team} app -> 9.9.9.9 UDP/53`));
     assert.ok(strayDnsPeers(world, [teamPod(team, teams[0].appPort)]).some((s) => s.includes("ip(0.0.0.0/0) on TCP/53 UDP/53")));
   });
 
@@ -86,14 +97,14 @@ describe("models: network flows catch seeded defects (dev, mutated copies)", () 
   it("issue 12 #6: a team namespace admitting the internet on its app port", async () => {
     const { appPort } = (await stackModel("dev")).teams[0];
     const { world, teams } = await netOf("dev", (objs) => objs.push(netpol(team, "allow-internet", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: appPort, protocol: "TCP" }] }] })));
-    assert.ok(names(checkFlows(world, teams).leaked).includes(`internet -> ${team} app`));
+    assert.ok(names(leakedFlows(world, teams)).includes(`internet -> ${team} app`));
     assert.notDeepEqual(teamPeers(world, teams[0]).ingress, teamContract(teams[0], false).ingress);
   });
 
   it("issue 9 #1: allow-api-server to the VPC range only (the Service IP is not in it)", async () => {
     const { vpcCidr } = (await stackModel("dev")).net;
     const { world, teams } = await netOf("dev", (objs) => { findPolicy(objs, "cert-manager", "allow-api-server").spec.egress[0].to = [{ ipBlock: { cidr: vpcCidr } }]; });
-    assert.ok(names(checkFlows(world, teams).blocked).includes("cert-manager controller -> API server (Service IP)"));
+    assert.ok(names(blockedFlows(world, teams)).includes("cert-manager controller -> API server (Service IP)"));
   });
 
   it("a team admitting another team, and a team reaching the platform's webhooks", async () => {
@@ -101,7 +112,7 @@ describe("models: network flows catch seeded defects (dev, mutated copies)", () 
       objs.push(netpol(`${team}-b`, "allow-from-peer", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": team } } }] }] }));
       objs.push(netpol(team, "allow-to-all", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ namespaceSelector: {} }] }] }));
     });
-    const leaked = names(checkFlows(world, teams).leaked);
+    const leaked = names(leakedFlows(world, teams));
     assert.ok(leaked.includes(`${team} app -> ${team}-b app`), leaked.join("\n"));
     // The webhook admits the VPC range for the control plane; pods have VPC addresses, so only the team's egress stops this.
     assert.ok(leaked.includes(`${team} app -> cert-manager webhook:10250`), leaked.join("\n"));
@@ -109,7 +120,7 @@ describe("models: network flows catch seeded defects (dev, mutated copies)", () 
 
   it("Argo CD's server opened to every namespace", async () => {
     const { world, teams } = await netOf("dev", (objs) => objs.push(netpol("argocd", "open-server", { podSelector: { matchLabels: { "app.kubernetes.io/name": "argocd-server" } }, ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ port: 8080, protocol: "TCP" }] }] })));
-    const leaked = names(checkFlows(world, teams).leaked);
+    const leaked = names(leakedFlows(world, teams));
     // Observability's egress reaches every scraped namespace on any port; argocd's ingress was the only guard.
     assert.ok(leaked.includes("grafana -> argocd-server") && leaked.includes("alloy -> argocd-server"), leaked.join("\n"));
   });
