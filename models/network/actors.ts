@@ -29,6 +29,31 @@ export const ACTORS = {
   alloy: pod("alloy", "observability", { ...name("alloy"), "app.kubernetes.io/instance": "alloy" }, [["http-metrics", 12345], ["otlp-grpc", 4317], ["otlp-http", 4318]]),
 } as const;
 
+export type Actors = Record<keyof typeof ACTORS, PodRef>;
+
+/**
+ * The actors as the charts render them: each chart actor takes the full labels of the one
+ * rendered pod template its labels pick (chart policies often select on more labels, such as
+ * app.kubernetes.io/instance). Problems (no match, several, a missing port) are returned, not
+ * guessed around; actors of an unrendered chart or an EKS add-on stay as the table has them.
+ */
+export function resolveActors(pods: readonly PodRef[], unrendered: ReadonlySet<string>): { actors: Actors; problems: string[] } {
+  const actors = { ...ACTORS } as Actors;
+  const problems: string[] = [];
+  for (const key of Object.keys(ACTORS) as (keyof typeof ACTORS)[]) {
+    const actor = ACTORS[key];
+    const chart = ACTOR_CHARTS[key];
+    if (!chart || unrendered.has(chart)) continue;
+    const hits = pods.filter((p) => p.namespace === actor.namespace && Object.entries(actor.labels).every(([k, v]) => p.labels[k] === v));
+    if (hits.length !== 1) { problems.push(`${actor.what}: ${hits.length} rendered pod templates match ${JSON.stringify(actor.labels)} in ${actor.namespace}`); continue; }
+    for (const port of actor.ports ?? []) {
+      if (!hits[0].ports?.some((x) => x.port === port.port && x.protocol === port.protocol)) problems.push(`${actor.what}: ${hits[0].what} declares no ${port.protocol}/${port.port}`);
+    }
+    actors[key] = { ...actor, labels: hits[0].labels };
+  }
+  return { actors, problems };
+}
+
 /** An app team's pod: whatever labels the team picks, listening on its app port. */
 export const teamPod = (team: string, appPort: number): PodRef => pod(`${team} app`, team, { app: `${team}-app` }, [["http", appPort]]);
 

@@ -1,37 +1,38 @@
 // The platform's network contract as tables: flows that must get through (each one a thing
 // the platform needs to work) and flows that must not (each one a boundary it promises).
 // Issue 9 lists both; test/models/network.spec.ts asserts each row on every stack.
-import { ACTORS, OUTSIDE, teamPod } from "./actors";
+import { ACTORS, Actors, OUTSIDE, teamPod } from "./actors";
 import type { Flow, Source, Target } from "./evaluate";
 import type { PodRef, Protocol, World } from "./world";
 
 export interface TeamInfo { name: string; appPort: number }
 
-const A = ACTORS;
-const platformPods: PodRef[] = Object.values(ACTORS).filter((p) => p.namespace !== "kube-system");
+const platformPodsOf = (A: Actors): PodRef[] => Object.values(A).filter((p) => p.namespace !== "kube-system");
 const podPorts = (p: PodRef) => (p.ports ?? []).map((x) => x.port);
 const f = (name: string, from: Source, to: Target): Flow => ({ name, from, to });
 const toPod = (pod: PodRef, port: number, protocol?: Protocol): Target => ({ pod, port, protocol });
 const out = (o: { ip: string; what: string }, port: number, protocol?: Protocol): Target => ({ ...o, port, protocol });
-const dns = (p: PodRef): Flow[] => (["UDP", "TCP"] as const).map((protocol) =>
+const dns = (A: Actors) => (p: PodRef): Flow[] => (["UDP", "TCP"] as const).map((protocol) =>
   f(`${p.what} -> kube-dns ${protocol}/53`, { pod: p }, { service: "kube-system/kube-dns", port: 53, protocol, backend: A.coredns }));
 
-/** Pods that call the Kubernetes API (controllers, Traefik's providers, Argo CD, Alloy's discovery). */
-const API_CLIENTS = [A.certManager, A.certManagerWebhook, A.loadBalancerController, A.traefik, A.externalDns, A.argocdServer, A.argocdController, A.alloy];
-/** Pods that take AWS credentials from the Pod Identity agent (the others use IRSA). */
-const POD_IDENTITY = [A.certManager, A.loadBalancerController, A.externalDns];
-/** Pods that call AWS APIs (STS, Route 53, ELB/EC2, S3). */
-const AWS_CLIENTS = [A.certManager, A.loadBalancerController, A.externalDns, A.loki, A.mimirIngester, A.tempo];
-/** What Alloy scrapes: every metrics port the platform opens to it. */
-const SCRAPED: [PodRef, number][] = [[A.traefik, 9100], [A.certManager, 9402], [A.loadBalancerController, 8080], [A.externalDns, 7979], [A.argocdController, 8082], [A.argocdServer, 8083], [A.argocdRepoServer, 8084]];
-
-export function requiredFlows(world: World, teams: readonly TeamInfo[]): Flow[] {
+/**
+ * The flows the platform needs. API clients: controllers, Traefik's providers, Argo CD, Alloy's
+ * discovery. Pod Identity: the components not on IRSA. AWS clients: STS, Route 53, ELB/EC2, S3.
+ * Alloy scrapes every metrics port the platform opens to it. `A`: the pods (with rendered
+ * charts, as rendered: see resolveActors).
+ */
+export function requiredFlows(world: World, teams: readonly TeamInfo[], A: Actors = ACTORS): Flow[] {
+  const API_CLIENTS = [A.certManager, A.certManagerWebhook, A.loadBalancerController, A.traefik, A.externalDns, A.argocdServer, A.argocdController, A.alloy];
+  const POD_IDENTITY = [A.certManager, A.loadBalancerController, A.externalDns];
+  const AWS_CLIENTS = [A.certManager, A.loadBalancerController, A.externalDns, A.loki, A.mimirIngester, A.tempo];
+  const SCRAPED: [PodRef, number][] = [[A.traefik, 9100], [A.certManager, 9402], [A.loadBalancerController, 8080], [A.externalDns, 7979], [A.argocdController, 8082], [A.argocdServer, 8083], [A.argocdRepoServer, 8084]];
+  const platformPods = platformPodsOf(A);
   const cp = { ip: world.controlPlaneIp, what: "the EKS control plane" };
   const node = { ip: world.nodeIp, what: "a node" };
   const tps = teams.map((t) => teamPod(t.name, t.appPort));
   return [
     ...API_CLIENTS.map((p) => f(`${p.what} -> API server (Service IP)`, { pod: p }, { service: "default/kubernetes", port: 443 })),
-    ...[...platformPods, ...tps].flatMap(dns),
+    ...[...platformPods, ...tps].flatMap(dns(A)),
     f("control plane -> cert-manager webhook", cp, toPod(A.certManagerWebhook, 10250)),
     f("control plane -> load balancer controller webhook", cp, toPod(A.loadBalancerController, 9443)),
     ...[...POD_IDENTITY, ...tps].map((p) => f(`${p.what} -> Pod Identity agent`, { pod: p }, out(OUTSIDE.podIdentityAgent, 80))),
@@ -65,7 +66,8 @@ export function requiredFlows(world: World, teams: readonly TeamInfo[]): Flow[] 
 
 const OTLP = new Set([4317, 4318]);
 
-export function forbiddenFlows(teams: readonly TeamInfo[]): Flow[] {
+export function forbiddenFlows(teams: readonly TeamInfo[], A: Actors = ACTORS): Flow[] {
+  const platformPods = platformPodsOf(A);
   const tps = teams.map((t) => teamPod(t.name, t.appPort));
   const flows: Flow[] = [];
   for (const t of tps) {

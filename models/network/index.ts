@@ -1,5 +1,5 @@
 // Checks a stack's network against the flow tables and the exact peer sets of the contract.
-import { ACTORS, teamPod } from "./actors";
+import { ACTORS, Actors, teamPod } from "./actors";
 import { Flow, Verdict, evaluate } from "./evaluate";
 import { TeamInfo, forbiddenFlows, requiredFlows } from "./flows";
 import { allowedPeers, showPeer, showPorts } from "./rules";
@@ -9,10 +9,10 @@ import { PodRef, World } from "./world";
 const verdicts = (world: World, flows: Flow[]): Verdict[] => flows.map((fl) => evaluate(world, fl));
 
 /** Required flows that are denied. */
-export const blockedFlows = (world: World, teams: readonly TeamInfo[]): Verdict[] => verdicts(world, requiredFlows(world, teams)).filter((v) => !v.allowed);
+export const blockedFlows = (world: World, teams: readonly TeamInfo[], actors: Actors = ACTORS): Verdict[] => verdicts(world, requiredFlows(world, teams, actors)).filter((v) => !v.allowed);
 
 /** Forbidden flows that get through. */
-export const leakedFlows = (world: World, teams: readonly TeamInfo[]): Verdict[] => verdicts(world, forbiddenFlows(teams)).filter((v) => v.allowed);
+export const leakedFlows = (world: World, teams: readonly TeamInfo[], actors: Actors = ACTORS): Verdict[] => verdicts(world, forbiddenFlows(teams, actors)).filter((v) => v.allowed);
 
 const nsPeer = (ns: string, pods = "*") => `ns(kubernetes.io/metadata.name=${ns}) pods(${pods})`;
 const alloyPods = "app.kubernetes.io/instance=alloy,app.kubernetes.io/name=alloy";

@@ -2,26 +2,27 @@
 // a team namespace's peers are exactly its contract. Semantics: models/network/evaluate.ts.
 import assert from "node:assert/strict";
 import { ClusterObject } from "../../models/objects";
-import { ACTORS, ACTOR_CHARTS, teamPod } from "../../models/network/actors";
+import { ACTORS, Actors, resolveActors, teamPod } from "../../models/network/actors";
 import { podsOf } from "../../models/network/pods";
 import { matches } from "../../models/network/selectors";
 import { evaluate } from "../../models/network/evaluate";
 import type { TeamInfo } from "../../models/network/flows";
 import { PLATFORM_PODS, blockedFlows, leakedFlows, strayDnsPeers, teamContract, teamPeers } from "../../models/network/index";
-import { PodRef, World, buildWorld } from "../../models/network/world";
+import { World, buildWorld } from "../../models/network/world";
 import { ENVS, describeRendered, renderedStack } from "../support";
 import { secondTenant, stackModel } from "./support";
 
-const unmutated = new Map<string, Promise<{ world: World; teams: TeamInfo[] }>>();
+interface Net { world: World; teams: TeamInfo[]; actors: Actors; problems: string[] }
+const unmutated = new Map<string, Promise<Net>>();
 
 /** The stack's objects plus a second tenant cloned from the first, so team-to-team flows exist; `mutate` edits a copy. */
-function netOf(env: string, mutate?: (objects: ClusterObject[]) => void): Promise<{ world: World; teams: TeamInfo[] }> {
+function netOf(env: string, mutate?: (objects: ClusterObject[]) => void): Promise<Net> {
   if (mutate) return build(env, mutate);
   if (!unmutated.has(env)) unmutated.set(env, build(env));
   return unmutated.get(env)!;
 }
 
-async function build(env: string, mutate?: (objects: ClusterObject[]) => void): Promise<{ world: World; teams: TeamInfo[] }> {
+async function build(env: string, mutate?: (objects: ClusterObject[]) => void): Promise<Net> {
   const m = await stackModel(env);
   const first = m.teams[0];
   const other = { name: `${first.name}-b`, appPort: first.appPort };
@@ -30,7 +31,10 @@ async function build(env: string, mutate?: (objects: ClusterObject[]) => void): 
     objects = JSON.parse(JSON.stringify(objects));
     mutate(objects);
   }
-  return { world: buildWorld(objects, m.net), teams: [...m.teams, other] };
+  // With rendered charts, the flow tables' pods carry their rendered labels (chart policies select on them).
+  const unrendered = new Set(m.rendered ? (await renderedStack(env)).charts.filter((c) => c.status !== "rendered").map((c) => c.spec.name) : []);
+  const { actors, problems } = m.rendered ? resolveActors(podsOf(objects), unrendered) : { actors: ACTORS as Actors, problems: [] };
+  return { world: buildWorld(objects, m.net), teams: [...m.teams, other], actors, problems };
 }
 
 const lines = (vs: { detail: string }[]) => vs.map((v) => `  ${v.detail}`).join("\n");
@@ -39,14 +43,14 @@ describe("models: network flows as the EKS network policy agent enforces them", 
   for (const env of ENVS) {
     describe(env, () => {
       it("allows every required flow (API server through its Service IP, DNS, webhooks, credentials, AWS, ingress, telemetry)", async () => {
-        const { world, teams } = await netOf(env);
-        const blocked = blockedFlows(world, teams);
+        const { world, teams, actors } = await netOf(env);
+        const blocked = blockedFlows(world, teams, actors);
         assert.equal(blocked.length, 0, `required flows denied:\n${lines(blocked)}`);
       });
 
       it("denies every forbidden flow (team to team, team to platform, into team apps, to Argo CD and Grafana, stray DNS)", async () => {
-        const { world, teams } = await netOf(env);
-        const leaked = leakedFlows(world, teams);
+        const { world, teams, actors } = await netOf(env);
+        const leaked = leakedFlows(world, teams, actors);
         assert.equal(leaked.length, 0, `forbidden flows allowed:\n${lines(leaked)}`);
       });
 
@@ -178,21 +182,7 @@ describeRendered("models: network flows against the rendered charts", () => {
   for (const env of ENVS) {
     describe(env, () => {
       it("every chart pod the flow tables name is rendered with those labels and ports", async () => {
-        const m = await stackModel(env);
-        const render = await renderedStack(env);
-        const unrendered = new Set(render.charts.filter((c) => c.status !== "rendered").map((c) => c.spec.name));
-        const pods = podsOf(m.objects);
-        const problems: string[] = [];
-        for (const [key, actor] of Object.entries(ACTORS) as [keyof typeof ACTORS, PodRef][]) {
-          const chart = ACTOR_CHARTS[key];
-          if (!chart || unrendered.has(chart)) continue; // EKS add-on, or a chart the render step reports as not verified
-          const hits = pods.filter((p) => p.namespace === actor.namespace && matches({ matchLabels: actor.labels }, p.labels));
-          if (hits.length !== 1) problems.push(`${actor.what}: ${hits.length} rendered pod templates match ${JSON.stringify(actor.labels)} in ${actor.namespace}`);
-          for (const port of hits.length === 1 ? actor.ports ?? [] : []) {
-            if (!hits[0].ports?.some((x) => x.port === port.port && x.protocol === port.protocol)) problems.push(`${actor.what}: ${hits[0].what} declares no ${port.protocol}/${port.port}`);
-          }
-        }
-        assert.deepEqual(problems, []);
+        assert.deepEqual((await netOf(env)).problems, []);
       });
 
       it("the control plane reaches every admission webhook the charts register, on its Service's target port", async () => {
