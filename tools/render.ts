@@ -1,4 +1,4 @@
-// `npm run render -- --stack <env> [--stack-file <yaml>] [--out DIR] [--json] [--no-cache]`:
+// `npm run render -- --stack <env> [--stack-file <yaml>] [--out DIR] [--json | --markdown] [--no-cache]`:
 // runs the program offline, then renders every helm.v4.Chart it registers as the Kubernetes
 // provider would (models/render.ts) and prints what each chart puts on the cluster.
 // Exit codes: 0 all charts rendered; 1 a chart could not be rendered (not verified) or bad
@@ -7,17 +7,18 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import type { ChartRender, StackRender } from "../models/render";
+import type { PolicyReport } from "../policies/engine";
 import type { RunResult } from "./harness";
 import { listStacks, loadStackConfig } from "./stacks";
 
-const USAGE = `usage: npm run render -- --stack <${listStacks().join("|")}> [--stack-file <yaml>] [--out DIR] [--json] [--no-cache]`;
+const USAGE = `usage: npm run render -- --stack <${listStacks().join("|")}> [--stack-file <yaml>] [--out DIR] [--json | --markdown] [--no-cache]`;
 
 /** ServiceAccounts, Services with their ports, and workloads: what a chart contributes. */
 export function chartContents(c: ChartRender): { workloads: string[]; serviceAccounts: string[]; services: string[] } {
   const names = (kinds: string[]) => c.objects.filter((o) => kinds.includes(o.kind)).map((o) => `${o.kind}/${o.object.metadata?.name}`);
   const services = c.objects
     .filter((o) => o.kind === "Service")
-    .map((o) => `${o.object.metadata?.name}:${((o.object.spec?.ports ?? []) as { port?: number }[]).map((p) => p.port).join(",")}`);
+    .map((o) => `${o.object.metadata?.name}:${((o.object.spec?.ports ?? []) as { port?: number }[]).map((p) => p.port).join("/")}`);
   return {
     workloads: names(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]),
     serviceAccounts: c.objects.filter((o) => o.kind === "ServiceAccount").map((o) => String(o.object.metadata?.name)),
@@ -40,6 +41,22 @@ export function renderText(r: StackRender): string[] {
   return lines;
 }
 
+/**
+ * The README's per-chart table: what each chart creates and the exemptions its objects use,
+ * from the render and the packs' report over it (a test keeps the README equal to this).
+ */
+export function chartTable(r: StackRender, report: PolicyReport): string[] {
+  const cell = (xs: string[]) => (xs.length ? xs.join(", ") : "-");
+  const rows = r.charts.map((c) => {
+    if (c.status !== "rendered") return `| ${c.spec.name} | ${c.spec.namespace} | NOT VERIFIED | | | |`;
+    const k = chartContents(c);
+    const urns = new Set(c.objects.map((o) => o.urn));
+    const ex = [...new Set(report.exempted.filter((e) => e.urn && urns.has(e.urn)).map((e) => `${e.policy}: ${e.object}`))].sort();
+    return `| ${c.spec.chart.split("/").pop()} ${c.spec.version} | ${c.spec.namespace} | ${cell(k.workloads)} | ${cell(k.serviceAccounts)} | ${cell(k.services)} | ${cell(ex)} |`;
+  });
+  return ["| chart | namespace | workloads | service accounts | services (ports) | exemptions used |", "|---|---|---|---|---|---|", ...rows];
+}
+
 function writeOut(r: StackRender, dir: string): void {
   const jsyaml = require("js-yaml") as typeof import("js-yaml");
   fs.mkdirSync(dir, { recursive: true });
@@ -48,6 +65,13 @@ function writeOut(r: StackRender, dir: string): void {
     const body = c.objects.map((o) => `# ${o.urn}\n${jsyaml.dump(o.object, { noRefs: true, lineWidth: -1 })}`).join("---\n");
     fs.writeFileSync(path.join(dir, `${c.spec.name}.yaml`), body);
   }
+}
+
+/** Both packs over the program's resources and every rendered object, at the stack's levels. */
+export function renderedReport(run: RunResult, r: StackRender): PolicyReport {
+  const { policyReport } = require("./plan") as typeof import("./plan");
+  const { renderedPolicyResources } = require("../models/rendered-report") as typeof import("../models/rendered-report");
+  return policyReport(run, String(run.outputs.environment ?? run.stack), renderedPolicyResources(r));
 }
 
 /** Runs the stack's program under mocks; a config error is reported, not thrown. */
@@ -64,7 +88,7 @@ export async function runForRender(stack: string, stackFile?: string): Promise<R
 async function cli(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, "stack-file": { type: "string" }, out: { type: "string" }, json: { type: "boolean" }, "no-cache": { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true });
+    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, "stack-file": { type: "string" }, out: { type: "string" }, json: { type: "boolean" }, markdown: { type: "boolean" }, "no-cache": { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true });
   } catch (e) {
     process.stderr.write(`render: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
@@ -84,7 +108,9 @@ async function cli(argv: string[]): Promise<number> {
   if (typeof run === "string") return void process.stderr.write(`render: ${run}\n`), 1;
   const r = await render.renderStack(run, args.values["no-cache"] ? { cacheDir: false } : {});
   if (args.values.out) writeOut(r, args.values.out);
-  const text = args.values.json
+  const text = args.values.markdown
+    ? `${chartTable(r, renderedReport(run, r)).join("\n")}\n`
+    : args.values.json
     ? `${JSON.stringify({ stack: r.stack, kubeVersion: r.kubeVersion, charts: r.charts.map((c) => ({ ...c.spec, values: undefined, status: c.status, reason: c.reason, objects: c.objects.map((o) => ({ urn: o.urn, object: o.object })) })) }, null, 2)}\n`
     : `${renderText(r).join("\n")}\n`;
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));

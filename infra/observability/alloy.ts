@@ -38,6 +38,7 @@ export class Alloy extends pulumi.ComponentResource {
     this.otlpGrpc = `http://${host}:${OTLP_PORTS.grpc}`;
     this.otlpHttp = `http://${host}:${OTLP_PORTS.http}`;
     const clustered = s.replicas > 1;
+    const content = alloyConfig(args, clustered);
 
     this.chart = pinnedChart(name, CHARTS.alloy, {
       namespace: args.namespace,
@@ -50,7 +51,7 @@ export class Alloy extends pulumi.ComponentResource {
         },
         global: { podSecurityContext: podSecurity(ALLOY_UID) },
         alloy: {
-          configMap: { create: true, content: alloyConfig(args, clustered) },
+          configMap: { create: true, content },
           clustering: { enabled: clustered },
           enableReporting: false,
           extraPorts: [
@@ -62,10 +63,11 @@ export class Alloy extends pulumi.ComponentResource {
           resources: resources(times("100m", s.scale), times("256Mi", s.scale), times("1Gi", s.scale)),
           livenessProbe: { httpGet: { path: "/-/ready", port: 12345 }, initialDelaySeconds: 30, periodSeconds: 15, failureThreshold: 5 },
         },
-        configReloader: {
-          resources: resources("10m", "32Mi", "64Mi"),
-          securityContext: containerSecurity({ user: 65534 }),
-        },
+        // The chart's config-reloader sidecar has no probe settings (alloy 1.11.1 values.yaml
+        // `configReloader`), so it could never pass the probes rule. Without it the chart
+        // stamps the pod with a checksum of the config (templates/controllers/_pod.yaml), so a
+        // config change from Pulumi rolls the pods instead of being reloaded in place.
+        configReloader: { enabled: false },
         // The chart's default Role grants secrets and configmaps (for operator CRDs this setup
         // does not use); service discovery and the log API need only these.
         rbac: {

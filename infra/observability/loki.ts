@@ -80,7 +80,10 @@ export class Loki extends pulumi.ComponentResource {
         lokiCanary: { enabled: false },
         test: { enabled: false },
         minio: { enabled: false },
-        sidecar: { resources: resources("10m", "64Mi", "128Mi") },
+        // The rules sidecar (kiwigrid/k8s-sidecar) loads ruler rules from ConfigMaps and Secrets
+        // in every namespace, through a ClusterRole that reads all Secrets. The platform ships
+        // no Loki rules that way; the ruler reads its bucket.
+        sidecar: { rules: { enabled: false } },
       },
     }, { parent: this, provider: args.provider, dependsOn: [identity, ...args.dependsOn] });
     this.registerOutputs({ url: this.url });

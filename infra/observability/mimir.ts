@@ -11,6 +11,15 @@ export const MIMIR_SERVICE_ACCOUNT = "mimir";
 export type MimirArgs = ObjectStoreArgs;
 
 /**
+ * The chart sets no liveness probe for most components (mimir-distributed 6.2.0 values.yaml
+ * `livenessProbe: null`). `/ready` is the readiness check and stays 503 while an ingester
+ * replays its WAL or a store-gateway loads its index, so liveness only asks whether the HTTP
+ * server still accepts connections, and tolerates two minutes of failures.
+ */
+const withoutLiveness = ({ livenessProbe: _, ...rest }: Record<string, unknown>) => rest;
+const MIMIR_LIVENESS = { tcpSocket: { port: "http-metrics" }, initialDelaySeconds: 60, periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 };
+
+/**
  * Mimir (mimir-distributed) in the classic architecture: chart 6.x defaults to ingest storage
  * with a bundled demo Kafka, which the chart's own classic-architecture.yaml turns off; no
  * MinIO. Blocks, ruler and alertmanager state in three S3 buckets. One replica per component
@@ -47,6 +56,7 @@ export class Mimir extends pulumi.ComponentResource {
       podDisruptionBudget: pdb,
       securityContext: podSecurity(10001),
       containerSecurityContext: containerSecurity(),
+      livenessProbe: MIMIR_LIVENESS,
     });
     this.chart = pinnedChart(name, CHARTS.mimir, {
       namespace: args.namespace,
@@ -82,7 +92,11 @@ export class Mimir extends pulumi.ComponentResource {
         compactor: component(1, "100m", "512Mi", "1Gi"),
         ruler: component(1, "50m", "128Mi", "512Mi"),
         alertmanager: { ...component(s.ring, "20m", "64Mi", "256Mi"), zoneAwareReplication: { enabled: false } },
-        overrides_exporter: component(1, "20m", "64Mi", "128Mi"),
+        // The one component whose chart default has a liveness probe (httpGet /ready); kept.
+        overrides_exporter: withoutLiveness(component(1, "20m", "64Mi", "128Mi")),
+        // Alloy and Grafana reach the distributor and query-frontend directly (svc() above);
+        // the nginx gateway would only add a hop and an image.
+        gateway: { enabled: false },
       },
     }, { parent: this, provider: args.provider, dependsOn: [identity, ...args.dependsOn] });
     this.registerOutputs({ remoteWriteUrl: this.remoteWriteUrl, queryUrl: this.queryUrl });

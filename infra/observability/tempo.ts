@@ -7,6 +7,9 @@ import { ObjectStoreArgs, containerSecurity, podSecurity, resources, times } fro
 import { CHARTS } from "../versions";
 
 export const TEMPO_SERVICE_ACCOUNT = "tempo";
+/** Tempo's HTTP API and its OTLP receivers (the only receivers this platform runs). */
+export const TEMPO_PORTS = { http: 3200, otlpGrpc: 4317, otlpHttp: 4318 } as const;
+const JAEGER_PROTOCOLS = ["grpc", "thrift_binary", "thrift_compact", "thrift_http"];
 
 export interface TempoArgs extends ObjectStoreArgs {
   /** Prometheus remote-write URL for span metrics and service graphs (Mimir). */
@@ -27,8 +30,8 @@ export class Tempo extends pulumi.ComponentResource {
   constructor(name: string, args: TempoArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:observability:Tempo", name, {}, opts);
     const s = args.sizing;
-    this.url = `http://tempo.${args.namespace}.svc.cluster.local:3200`;
-    this.otlpGrpc = `tempo.${args.namespace}.svc.cluster.local:4317`;
+    this.url = `http://tempo.${args.namespace}.svc.cluster.local:${TEMPO_PORTS.http}`;
+    this.otlpGrpc = `tempo.${args.namespace}.svc.cluster.local:${TEMPO_PORTS.otlpGrpc}`;
     this.bucket = new HardenedBucket(`${name}-traces`, { purpose: "tempo-traces", retentionDays: args.retentionDays + 7, protect: args.protect }, { parent: this });
     // IRSA: Tempo's S3 backend is minio-go, whose Pod Identity support is unverified.
     const identity = new WorkloadIdentity(`${name}`, {
@@ -44,25 +47,20 @@ export class Tempo extends pulumi.ComponentResource {
       releaseName: "tempo",
       values: {
         replicas: 1,
+        // The whole Tempo config is the program's (tempoConfig below): the chart's default
+        // template copies `tempo.receivers` verbatim, Jaeger included.
+        config: pulumi.output(this.bucket.name).apply((bucket) => tempoConfig({ ...args, bucket })),
         tempo: {
           resources: resources(times("200m", s.scale), times("1Gi", s.scale), times("2Gi", s.scale)),
-          reportingEnabled: false,
-          retention: `${args.retentionDays * 24}h`,
-          storage: {
-            trace: {
-              backend: "s3",
-              s3: { bucket: this.bucket.name, endpoint: `s3.${args.region}.amazonaws.com`, region: args.region },
-              wal: { path: "/var/tempo/wal" },
-            },
-          },
-          // OTLP only (Alloy forwards everything as OTLP); null drops the default Jaeger receivers.
+          // Read only by the chart's Service/port templates (tempo 2.2.4 templates/_ports.tpl),
+          // which dereference every Jaeger protocol and skip a port whose endpoint is empty.
+          // A null `jaeger` breaks them (nil pointer), so each endpoint is blanked instead:
+          // the Service then exposes OTLP and the HTTP API only.
           receivers: {
-            otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } },
-            jaeger: null,
+            otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${TEMPO_PORTS.otlpGrpc}` }, http: { endpoint: `0.0.0.0:${TEMPO_PORTS.otlpHttp}` } } },
+            jaeger: { protocols: Object.fromEntries(JAEGER_PROTOCOLS.map((p) => [p, { endpoint: "" }])) },
           },
-          // Span metrics and service graphs feed Grafana's trace-to-metrics links and service map.
           metricsGenerator: { enabled: true, remoteWriteUrl: args.remoteWriteUrl },
-          overrides: { defaults: { metrics_generator: { processors: ["service-graphs", "span-metrics"] } } },
           securityContext: containerSecurity(),
         },
         securityContext: podSecurity(10001),
@@ -72,4 +70,43 @@ export class Tempo extends pulumi.ComponentResource {
     }, { parent: this, provider: args.provider, dependsOn: [identity, ...args.dependsOn] });
     this.registerOutputs({ url: this.url });
   }
+}
+
+/**
+ * Tempo's configuration file: the chart's default template (tempo 2.2.4 values.yaml `config`)
+ * with OTLP as the only receiver, S3 storage, retention and the metrics generator (span
+ * metrics and service graphs for Grafana's trace-to-metrics links and service map) writing to
+ * Mimir. Paths match the chart's mounts: /var/tempo (PVC) and /tmp (emptyDir).
+ */
+export function tempoConfig(a: { namespace: string; region: string; retentionDays: number; remoteWriteUrl: string; bucket: string }): string {
+  const config = {
+    stream_over_http_enabled: false,
+    memberlist: { cluster_label: `tempo.${a.namespace}` },
+    multitenancy_enabled: false,
+    usage_report: { reporting_enabled: false },
+    compactor: { compaction: { block_retention: `${a.retentionDays * 24}h` } },
+    distributor: {
+      receivers: {
+        otlp: { protocols: { grpc: { endpoint: `0.0.0.0:${TEMPO_PORTS.otlpGrpc}` }, http: { endpoint: `0.0.0.0:${TEMPO_PORTS.otlpHttp}` } } },
+      },
+    },
+    server: { http_listen_port: TEMPO_PORTS.http },
+    storage: {
+      trace: {
+        backend: "s3",
+        s3: { bucket: a.bucket, endpoint: `s3.${a.region}.amazonaws.com`, region: a.region },
+        wal: { path: "/var/tempo/wal" },
+      },
+    },
+    overrides: {
+      defaults: { metrics_generator: { processors: ["service-graphs", "span-metrics"] } },
+      per_tenant_override_config: "/conf/overrides.yaml",
+    },
+    metrics_generator: {
+      storage: { path: "/tmp/tempo", remote_write: [{ url: a.remoteWriteUrl }] },
+      traces_storage: { path: "/tmp/traces" },
+    },
+  };
+  // JSON is YAML; the chart passes this through `tpl`, which leaves it unchanged ({{ never occurs).
+  return JSON.stringify(config, null, 2);
 }

@@ -139,10 +139,14 @@ export class ArgoCd extends pulumi.ComponentResource {
         // SSO goes straight to the OIDC issuer; Dex is not needed.
         dex: { enabled: false },
         redisSecretInit: { enabled: false },
-        controller: { replicas: s.replicas, pdb, ...component("250m", "512Mi", "1Gi") },
+        // Metrics ports carry the annotations Alloy's "annotated" job discovers (infra/observability/alloy.ts).
+        // The chart offers the controller no liveness probe (upstream ships none: a long
+        // reconciliation must not get it killed); its exemption is in policies/kubernetes/config.
+        controller: { replicas: s.replicas, pdb, podAnnotations: scrape(8082), ...component("250m", "512Mi", "1Gi") },
         server: {
           replicas: s.replicas,
           pdb,
+          podAnnotations: scrape(8083),
           ...component("50m", "128Mi", "256Mi"),
           ingress: {
             enabled: true,
@@ -152,11 +156,19 @@ export class ArgoCd extends pulumi.ComponentResource {
             tls: true,
           },
         },
-        repoServer: { replicas: s.replicas, pdb, ...component("100m", "256Mi", "512Mi") },
-        applicationSet: { replicas: s.replicas, pdb, ...component("50m", "128Mi", "256Mi") },
-        redis: { ...component("50m", "64Mi", "256Mi"), securityContext: podSecurity(999) },
+        repoServer: { replicas: s.replicas, pdb, podAnnotations: scrape(8084), ...component("100m", "256Mi", "512Mi") },
+        // The chart leaves both probes off by default; /healthz on the probe port (8081).
+        applicationSet: {
+          replicas: s.replicas, pdb, ...component("50m", "128Mi", "256Mi"),
+          readinessProbe: { enabled: true }, livenessProbe: { enabled: true },
+        },
+        // Single Redis (dev): the chart's redis-cli health scripts, off by default.
+        redis: {
+          ...component("50m", "64Mi", "256Mi"), securityContext: podSecurity(999), image: { repository: REDIS_IMAGE },
+          readinessProbe: { enabled: true }, livenessProbe: { enabled: true },
+        },
         // Redis with Sentinel and HAProxy in prod-shaped environments (Argo CD HA guide).
-        "redis-ha": { enabled: s.ha },
+        "redis-ha": redisHa(s),
         notifications: args.slack
           ? {
               enabled: true,
@@ -235,6 +247,43 @@ export class ArgoCd extends pulumi.ComponentResource {
 
     this.registerOutputs({ url: this.url });
   }
+}
+
+/**
+ * The argo-cd chart names ECR Public's mirror of the Docker official images by a second host,
+ * `ecr-public.aws.com` (argo-helm#3328; argo-helm#3401 shows both hosts serve the same images),
+ * while its redis-ha subchart uses `public.ecr.aws`. One host, the one the allow-list accepts
+ * for exactly these two repositories (docs/services.md, "Images and registries").
+ */
+const REDIS_IMAGE = "public.ecr.aws/docker/library/redis";
+const HAPROXY_IMAGE = "public.ecr.aws/docker/library/haproxy";
+
+/** Pod annotations for Alloy's "annotated" scrape job (prometheus.io/*, path /metrics). */
+function scrape(port: number): Record<string, string> {
+  return { "prometheus.io/scrape": "true", "prometheus.io/port": String(port) };
+}
+
+/**
+ * The redis-ha subchart (argo-cd 10.1.1 charts/redis-ha values.yaml): every container gets
+ * requests and a memory limit, init containers included; HAProxy's metrics listener is off
+ * (nothing scrapes 9101, and argocd's NetworkPolicy does not open it).
+ */
+function redisHa(s: Sizing): Record<string, unknown> {
+  const small = resources("20m", "32Mi", "64Mi");
+  return {
+    enabled: s.ha,
+    image: { repository: REDIS_IMAGE },
+    init: { resources: small },
+    redis: { resources: resources("50m", times("128Mi", s.scale), times("256Mi", s.scale)) },
+    sentinel: { resources: resources("20m", "32Mi", "64Mi") },
+    splitBrainDetection: { resources: small },
+    haproxy: {
+      image: { repository: HAPROXY_IMAGE },
+      metrics: { enabled: false },
+      init: { resources: small },
+      resources: resources("50m", times("64Mi", s.scale), times("128Mi", s.scale)),
+    },
+  };
 }
 
 /** Slack messages for the three events the platform reports. */

@@ -50,6 +50,9 @@ export class ExternalDns extends pulumi.ComponentResource {
         registry: "txt",
         txtOwnerId: args.ownerId,
         resources: resources("20m", "64Mi", "128Mi"),
+        // Alloy's "annotated" job scrapes /metrics on the chart's http port (7979), which the
+        // namespace's allow-scraping NetworkPolicy opens (infra/services/index.ts).
+        podAnnotations: { "prometheus.io/scrape": "true", "prometheus.io/port": "7979" },
         podSecurityContext: { ...podSecurity(65532), fsGroup: 65534 },
         securityContext: { ...containerSecurity({ user: 65532 }), privileged: false },
       },

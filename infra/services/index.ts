@@ -116,7 +116,7 @@ export function platformServices(ctx: ServicesContext): PlatformServices {
     argocd: ns("argocd", {
       podSecurity: "restricted",
       allow: {
-        apiServer: true, metricsPorts: [8082, 8083, 8084, 9001],
+        apiServer: true, metricsPorts: [8082, 8083, 8084], // controller, server, repo-server (scrape annotations in argocd.ts)
         publicHttps: "HTTPS to the GitOps repository, Slack and the OIDC issuer.",
         egressTo: [{ name: "git-ssh", cidr: "0.0.0.0/0", ports: [{ port: 22 }], reason: "Git over SSH when the GitOps repository uses an ssh:// URL." }],
         fromNamespaces: [{ namespace: N.ingress, ports: [{ port: 8080 }], reason: "The Argo CD UI and API through Traefik." }],

@@ -93,7 +93,9 @@ describeRendered("render: each stack's charts as the cluster receives them", () 
 
   it("names a chart helm cannot get as not verified, with helm's reason, never as passed", async () => {
     const run = await runStack("dev");
-    const broken: RunResult = { ...run, resources: run.resources.map((x) => (x.name === "external-dns" && x.type.endsWith(":Chart") ? { ...x, inputs: { ...x.inputs, version: "0.0.0-missing" } } : x)) };
+    const chart = run.resources.find((x) => x.name === "external-dns" && x.type.endsWith(":Chart"))!;
+    const cluster = run.resources.filter((x) => x.type === "aws:eks/cluster:Cluster");
+    const broken: RunResult = { ...run, resources: [...cluster, { ...chart, inputs: { ...chart.inputs, version: "0.0.0-missing" } }] };
     const r = await renderStack(broken, { cacheDir: false });
     const c = r.charts.find((x) => x.spec.name === "external-dns")!;
     assert.strictEqual(c.status, "not-verified");
@@ -134,5 +136,17 @@ describeRendered("render: each stack's charts as the cluster receives them", () 
     const config = loadPolicyConfig("prod");
     const unused = unusedExemptions(config, { objects: 0, violations: [], exempted: [], skipped: [] });
     assert.ok(unused.some((u) => u.policy === "k8s-no-host-path"), "with nothing exempted, every exemption is unused");
+  });
+});
+
+describeRendered("render: the README's per-chart table", () => {
+  it("equals what `npm run render -- --stack prod --markdown` generates", async () => {
+    const { chartTable, renderedReport } = require("../../tools/render") as typeof import("../../tools/render");
+    const readme = require("fs").readFileSync(require("path").join(__dirname, "..", "..", "README.md"), "utf8") as string;
+    const m = /<!-- rendered-charts:start -->\n([\s\S]*?)\n<!-- rendered-charts:end -->/.exec(readme);
+    assert.ok(m, "README has the rendered-charts markers");
+    const run = await runStack("prod");
+    const r = await renderedStack("prod");
+    assert.strictEqual(m[1], chartTable(r, renderedReport(run, r)).join("\n"), "regenerate with npm run render -- --stack prod --markdown");
   });
 });

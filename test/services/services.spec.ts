@@ -154,7 +154,8 @@ describe("platform services", function () {
         assert.deepStrictEqual(loki.storage.bucketNames, { chunks: buckets.lokiChunks, ruler: buckets.lokiRuler });
         assert.strictEqual(loki.storage.s3.region, "eu-west-1");
         assert.strictEqual(values(r, "loki").minio.enabled, false);
-        const tempo = values(r, "tempo").tempo.storage.trace;
+        // Tempo's whole config file is the program's (infra/observability/tempo.ts tempoConfig).
+        const tempo = JSON.parse(values(r, "tempo").config).storage.trace;
         assert.strictEqual(tempo.backend, "s3");
         assert.strictEqual(tempo.s3.bucket, buckets.tempoTraces);
         assert.strictEqual(tempo.s3.region, "eu-west-1");
@@ -174,7 +175,7 @@ describe("platform services", function () {
     it("retention follows the environment", () => {
       assert.strictEqual(values(runs.dev, "loki").loki.limits_config.retention_period, `${7 * 24}h`);
       assert.strictEqual(values(runs.prod, "loki").loki.limits_config.retention_period, `${90 * 24}h`);
-      assert.strictEqual(values(runs.prod, "tempo").tempo.retention, `${90 * 24}h`);
+      assert.strictEqual(JSON.parse(values(runs.prod, "tempo").config).compactor.compaction.block_retention, `${90 * 24}h`);
       assert.strictEqual(values(runs.prod, "mimir-distributed").mimir.structuredConfig.limits.compactor_blocks_retention_period, `${90 * 24}h`);
     });
   });
@@ -299,7 +300,6 @@ describe("platform services", function () {
         ["mimir-distributed", (v) => v.ingester.containerSecurityContext],
         ["grafana", (v) => v.containerSecurityContext],
         ["alloy", (v) => v.alloy.securityContext],
-        ["alloy", (v) => v.configReloader.securityContext],
         ["kube-state-metrics", (v) => v.containerSecurityContext],
         ["prometheus-node-exporter", (v) => v.containerSecurityContext],
       ];
@@ -425,6 +425,41 @@ describe("platform services", function () {
     });
   });
 
+  describe("scrape wiring", () => {
+    const scrapePorts = (r: RunResult, ns: string) => {
+      const np = r.resources.find((x) => x.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy"
+        && (x.inputs as any).metadata.namespace === ns && (x.inputs as any).metadata.name === "allow-scraping");
+      assert.ok(np, `${ns} has no allow-scraping policy`);
+      return (np.inputs as any).spec.ingress.flatMap((i: any) => i.ports.map((p: any) => p.port)).sort();
+    };
+    const annotated = (podAnnotations: Record<string, string> | undefined) =>
+      podAnnotations?.["prometheus.io/scrape"] === "true" ? [Number(podAnnotations["prometheus.io/port"])] : [];
+    for (const env of ENVS) {
+      it(`${env}: Argo CD and external-dns open exactly the metrics ports their pods mark for Alloy`, () => {
+        const r = runs[env];
+        const argo = values(r, "argo-cd");
+        const argoPorts = [argo.controller, argo.server, argo.repoServer, argo.applicationSet].flatMap((c) => annotated(c.podAnnotations)).sort();
+        assert.deepStrictEqual(scrapePorts(r, NAMESPACES.argocd), argoPorts);
+        assert.deepStrictEqual(argoPorts, [8082, 8083, 8084]);
+        assert.strictEqual(argo["redis-ha"].haproxy.metrics.enabled, false, "HAProxy metrics would listen on a port nobody opens");
+        assert.deepStrictEqual(scrapePorts(r, NAMESPACES.externalDns), annotated(values(r, "external-dns").podAnnotations));
+      });
+    }
+  });
+
+  describe("Tempo", () => {
+    it("receives OTLP only, on the ports the Service and its clients use", () => {
+      const v = values(runs.prod, "tempo");
+      const config = JSON.parse(v.config);
+      assert.deepStrictEqual(Object.keys(config.distributor.receivers), ["otlp"]);
+      assert.strictEqual(config.distributor.receivers.otlp.protocols.grpc.endpoint, "0.0.0.0:4317");
+      assert.strictEqual(config.server.http_listen_port, 3200);
+      // The chart's port templates dereference every Jaeger protocol: blank, never null.
+      for (const [name, p] of Object.entries(v.tempo.receivers.jaeger.protocols)) assert.deepStrictEqual(p, { endpoint: "" }, name);
+      assert.deepStrictEqual(v.tempo.receivers.otlp, config.distributor.receivers.otlp);
+    });
+  });
+
   describe("Argo CD", () => {
     it("root Application follows the GitOps config, bounded by its AppProject", () => {
       const r = runs.prod;
@@ -529,5 +564,31 @@ describe("services config", () => {
     cfg.config["platform:slackChannel"] = "platform-alerts";
     cfg.config["platform:slackToken"] = "xoxb-plain";
     await assert.rejects(runProgram({ stack: "dev", config: cfg }), (e: Error) => /platform:slackToken: is a credential but is stored in plain text/.test(e.message));
+  });
+});
+
+describe("image allow-list", () => {
+  const fs = require("fs") as typeof import("fs");
+  const path = require("path") as typeof import("path");
+  const root = path.join(__dirname, "..", "..");
+  const allowed = (env: string): string[] =>
+    JSON.parse(fs.readFileSync(path.join(root, "policies", "kubernetes", "config", `${env}.json`), "utf8"))["k8s-image-allowed-registry"].allowedRegistries;
+  /** Entries of `list` with no row of their own in the "Images and registries" table of docs/services.md. */
+  const undocumented = (list: string[], doc: string): string[] => {
+    const table = doc.split("## Images and registries")[1]?.split("\n## ")[0] ?? "";
+    const firstCells = table.split("\n").filter((l) => l.startsWith("| `")).map((l) => l.split("|")[1]);
+    return list.filter((e) => !firstCells.some((cell) => cell.includes(`\`${e}\``)));
+  };
+  const doc = fs.readFileSync(path.join(root, "docs", "services.md"), "utf8");
+
+  it("is the same list in every environment, and every entry is justified in docs/services.md", () => {
+    const prod = allowed("prod");
+    assert.ok(prod.length > 0);
+    for (const env of ["dev", "staging"]) assert.deepStrictEqual(allowed(env), prod, env);
+    assert.deepStrictEqual(undocumented(prod, doc), []);
+  });
+  it("an entry without its own row in the table is reported", () => {
+    assert.deepStrictEqual(undocumented([...allowed("prod"), "docker.io/bitnami"], doc), ["docker.io/bitnami"]);
+    assert.deepStrictEqual(undocumented(["public.ecr.aws"], doc), ["public.ecr.aws"], "a prefix of a documented entry is not documented");
   });
 });
