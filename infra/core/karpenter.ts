@@ -228,7 +228,7 @@ export function controllerStatements(
       Effect: "Allow",
       Action: ["iam:TagInstanceProfile"],
       Resource: profile,
-      Condition: { StringEquals: { ...owned, "aws:ResourceTag/topology.kubernetes.io/region": region, ...requestOwned }, StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" } },
+      Condition: { StringEquals: { ...owned, "aws:ResourceTag/topology.kubernetes.io/region": region, ...requestOwned, "aws:RequestTag/topology.kubernetes.io/region": region }, StringLike: { "aws:ResourceTag/karpenter.k8s.aws/ec2nodeclass": "*", "aws:RequestTag/karpenter.k8s.aws/ec2nodeclass": "*" } },
     },
     {
       Sid: "AllowScopedInstanceProfileActions",

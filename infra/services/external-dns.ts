@@ -65,7 +65,7 @@ export class ExternalDns extends pulumi.ComponentResource {
 export function externalDnsStatements(partition: pulumi.Input<string>, hostedZoneId: string): PolicyStatement[] {
   const zone = pulumi.interpolate`arn:${partition}:route53:::hostedzone/${hostedZoneId}`;
   return [
-    { Sid: "ChangeZoneRecords", Effect: "Allow", Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources", "route53:ListTagsForResource"], Resource: zone },
+    { Sid: "ChangeZoneRecords", Effect: "Allow", Action: ["route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets", "route53:ListTagsForResources"], Resource: zone },
     // ListHostedZones has no resource-level permissions in Route53.
     { Sid: "ListZones", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
   ];

