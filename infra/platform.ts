@@ -9,7 +9,7 @@ import { MetricsServer } from "./core/metrics-server";
 import { Network } from "./core/network";
 import { NodeGroups } from "./core/nodes";
 import { CONTRACT_VERSION } from "../contract/contract";
-import { OTLP_PORTS } from "./observability/alloy";
+import { ALLOY_POD_LABELS, OTLP_PORTS } from "./observability/alloy";
 import { NAMESPACES, platformServices } from "./services";
 import { Team } from "./teams/team";
 import { CiAccess } from "./core/ci-access";
@@ -111,6 +111,7 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
     ingressNamespace: NAMESPACES.ingress,
     observabilityNamespace: NAMESPACES.observability,
     otlpPorts: [OTLP_PORTS.grpc, OTLP_PORTS.http],
+    collectorPodLabels: ALLOY_POD_LABELS,
     argocdNamespace: NAMESPACES.argocd,
     argocdChart: services.argocdChart,
     provider: cluster.provider,

@@ -5,6 +5,8 @@ import { Sizing, containerSecurity, podSecurity, resources, times } from "../wor
 import { CHARTS } from "../versions";
 
 export const OTLP_PORTS = { grpc: 4317, http: 4318 } as const;
+/** Labels of Alloy's pods (the chart's selector labels): the only pods that receive OTLP from apps and scrape metrics ports. */
+export const ALLOY_POD_LABELS = { "app.kubernetes.io/name": "alloy", "app.kubernetes.io/instance": "alloy" };
 /** UID of the `alloy` user in the grafana/alloy image (Alloy docs: run as non-root). */
 const ALLOY_UID = 473;
 

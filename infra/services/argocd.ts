@@ -117,7 +117,11 @@ export class ArgoCd extends pulumi.ComponentResource {
         global: {
           domain: args.host,
           securityContext: podSecurity(999),
-          networkPolicy: { create: true },
+          // Off: the namespace's default-deny and explicit allows (SecureNamespace) already cover
+          // Argo CD, and policies add up, so the chart's own would only widen them: its
+          // argocd-server policy admits every source on every port (`ingress: [{}]`), which the
+          // network model (test/models/network.spec.ts) flags as a path around the ingress.
+          networkPolicy: { create: false },
         },
         configs: {
           cm,

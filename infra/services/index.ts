@@ -9,7 +9,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Alloy, ClusterExporters, OTLP_PORTS } from "../observability/alloy";
+import { ALLOY_POD_LABELS, Alloy, ClusterExporters, OTLP_PORTS } from "../observability/alloy";
 import { AdminCredentials } from "./admin-credentials";
 import { ArgoCd } from "./argocd";
 import { CLUSTER_ISSUERS, CertManager } from "./cert-manager";
@@ -77,8 +77,8 @@ export function platformServices(ctx: ServicesContext): PlatformServices {
     ...extra,
   });
 
-  const ns = (key: keyof typeof NAMESPACES, args: Omit<SecureNamespaceArgs, "name" | "vpcCidr" | "serviceCidr" | "scraperNamespace" | "provider" | "dependsOn">) =>
-    new SecureNamespace(`ns-${N[key]}`, { name: N[key], vpcCidr: cfg.vpcCidr, serviceCidr: cfg.serviceCidr, scraperNamespace: N.observability, provider, dependsOn: ctx.dependsOn, ...args });
+  const ns = (key: keyof typeof NAMESPACES, args: Omit<SecureNamespaceArgs, "name" | "vpcCidr" | "serviceCidr" | "scraperNamespace" | "scraperPodLabels" | "provider" | "dependsOn">) =>
+    new SecureNamespace(`ns-${N[key]}`, { name: N[key], vpcCidr: cfg.vpcCidr, serviceCidr: cfg.serviceCidr, scraperNamespace: N.observability, scraperPodLabels: ALLOY_POD_LABELS, provider, dependsOn: ctx.dependsOn, ...args });
   const aws443 = (what: string) => `HTTPS to ${what} (public endpoints; S3 goes through the VPC gateway endpoint).`;
 
   const namespaces = {
@@ -132,7 +132,7 @@ export function platformServices(ctx: ServicesContext): PlatformServices {
         toNodes: [{ port: 10250 }, { port: 9100 }],
         toLabelledNamespaces: [{ label: SCRAPE_LABEL, reason: "Alloy scrapes the metrics ports those namespaces open to it." }],
         fromNamespaces: [{ namespace: N.ingress, ports: [{ port: 3000 }], reason: "Grafana through Traefik." }],
-        fromAnyNamespace: { ports: [{ port: OTLP_PORTS.grpc }, { port: OTLP_PORTS.http }], reason: "Applications send OTLP to Alloy." },
+        fromAnyNamespace: { ports: [{ port: OTLP_PORTS.grpc }, { port: OTLP_PORTS.http }], podLabels: ALLOY_POD_LABELS, reason: "Applications send OTLP to Alloy (not to Tempo, which listens on the same ports)." },
       },
       quota: q(8, 24, 60, { pvcs: 20 }),
     }),

@@ -37,12 +37,12 @@ export interface NamespaceAllows {
   fromInternet?: Ports;
   /** Ingress from pods of other namespaces. */
   fromNamespaces?: { namespace: string; ports: Ports; reason: string }[];
-  /** Egress to pods of other namespaces. */
-  toNamespaces?: { namespace: string; ports: Ports; reason: string }[];
+  /** Egress to pods of other namespaces (only the pods with `podLabels`, when given). */
+  toNamespaces?: { namespace: string; podLabels?: Record<string, string>; ports: Ports; reason: string }[];
   /** Egress to node addresses (kubelet, hostNetwork exporters), i.e. the VPC range. */
   toNodes?: Ports;
-  /** Ingress from every namespace (the in-cluster OTLP endpoint apps send to). */
-  fromAnyNamespace?: { ports: Ports; reason: string };
+  /** Ingress from every namespace (the in-cluster OTLP endpoint apps send to), to this namespace's pods with `podLabels`. */
+  fromAnyNamespace?: { ports: Ports; podLabels: Record<string, string>; reason: string };
   /**
    * Egress to every namespace carrying a label (value "true"), any port: the target's own
    * ingress policy narrows the ports. Lets Alloy scrape and the ingress route to namespaces
@@ -64,6 +64,8 @@ export interface SecureNamespaceArgs {
   serviceCidr?: string;
   /** Namespace that runs the metrics scraper (Alloy). */
   scraperNamespace: string;
+  /** Labels of the scraper's pods: only they reach the metrics ports, not the rest of its namespace. */
+  scraperPodLabels: Record<string, string>;
   allow: NamespaceAllows;
   /** Namespace totals; every pod has a memory limit (LimitRange defaults), so limits.memory is enforceable. */
   quota: { requestsCpu: string; requestsMemory: string; limitsMemory: string; pods: number; pvcs?: number; loadBalancers?: number };
@@ -123,11 +125,11 @@ export class SecureNamespace extends pulumi.ComponentResource {
     const a = args.allow;
     const tcp = (ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
     const nsSel = (n: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": n } } });
-    const policy = (n: string, reason: string, spec: { ingress?: object[]; egress?: object[] }) => {
+    const policy = (n: string, reason: string, spec: { ingress?: object[]; egress?: object[] }, podLabels?: Record<string, string>) => {
       const policyTypes = [...(spec.ingress ? ["Ingress"] : []), ...(spec.egress ? ["Egress"] : [])];
       new k8s.networking.v1.NetworkPolicy(`${name}-${n}`, {
         metadata: meta(n, reason),
-        spec: { podSelector: {}, policyTypes, ...spec },
+        spec: { podSelector: podLabels ? { matchLabels: podLabels } : {}, policyTypes, ...spec },
       }, after);
     };
 
@@ -170,7 +172,7 @@ export class SecureNamespace extends pulumi.ComponentResource {
     }
     if (a.metricsPorts?.length) {
       policy("allow-scraping", `Metrics scraped by Alloy in ${args.scraperNamespace}.`, {
-        ingress: [{ from: [nsSel(args.scraperNamespace)], ports: tcp(a.metricsPorts) }],
+        ingress: [{ from: [{ ...nsSel(args.scraperNamespace), podSelector: { matchLabels: args.scraperPodLabels } }], ports: tcp(a.metricsPorts) }],
       });
     }
     if (a.fromInternet?.length) {
@@ -185,7 +187,7 @@ export class SecureNamespace extends pulumi.ComponentResource {
     }
     for (const t of a.toNamespaces ?? []) {
       policy(`allow-to-${t.namespace}`, t.reason, {
-        egress: [{ to: [nsSel(t.namespace)], ports: t.ports.map((p) => ({ protocol: "TCP", ...p })) }],
+        egress: [{ to: [{ ...nsSel(t.namespace), ...(t.podLabels ? { podSelector: { matchLabels: t.podLabels } } : {}) }], ports: t.ports.map((p) => ({ protocol: "TCP", ...p })) }],
       });
     }
     for (const l of a.toLabelledNamespaces ?? []) {
@@ -202,7 +204,7 @@ export class SecureNamespace extends pulumi.ComponentResource {
     if (a.fromAnyNamespace) {
       policy("allow-from-all-namespaces", a.fromAnyNamespace.reason, {
         ingress: [{ from: [{ namespaceSelector: {} }], ports: a.fromAnyNamespace.ports.map((p) => ({ protocol: "TCP", ...p })) }],
-      });
+      }, a.fromAnyNamespace.podLabels);
     }
     for (const e of a.egressTo ?? []) {
       policy(`allow-${e.name}`, e.reason, {

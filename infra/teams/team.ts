@@ -15,6 +15,8 @@ export interface TeamArgs {
   /** Namespace of Alloy: OTLP in, scraping out. */
   observabilityNamespace: string;
   otlpPorts: number[];
+  /** Alloy's pod labels: the team sends OTLP to these pods only, and only they scrape it. */
+  collectorPodLabels: Record<string, string>;
   argocdNamespace: string;
   /** The Argo CD chart: AppProject is its CRD. */
   argocdChart: pulumi.Resource;
@@ -75,11 +77,12 @@ export class Team extends pulumi.ComponentResource {
       labels: { [TENANT_LABEL]: "true", "platform.io/team": t.name },
       vpcCidr: args.vpcCidr,
       scraperNamespace: args.observabilityNamespace,
+      scraperPodLabels: args.collectorPodLabels,
       allow: {
         podIdentityAgent: true,
         metricsPorts: [t.appPort],
         fromNamespaces: [{ namespace: args.ingressNamespace, ports: appPorts, reason: "Requests routed by the ingress controller." }],
-        toNamespaces: [{ namespace: args.observabilityNamespace, ports: args.otlpPorts.map((port) => ({ port })), reason: "OTLP traces, metrics and logs to Alloy." }],
+        toNamespaces: [{ namespace: args.observabilityNamespace, podLabels: args.collectorPodLabels, ports: args.otlpPorts.map((port) => ({ port })), reason: "OTLP traces, metrics and logs to Alloy." }],
         publicHttps: t.egressPublicHttps ? "The team's services call public HTTPS APIs (teams[].egressPublicHttps)." : undefined,
       },
       quota: {
