@@ -1,0 +1,114 @@
+// Line of a field path (`spec.template.spec.containers[0].securityContext.privileged`) inside one YAML
+// document, for violations. Fast path: an indentation scan of block-style YAML (what kubectl and helm
+// print). Flow style and JSON fall back to the `yaml` package's exact source ranges. A missing field
+// resolves to its deepest existing parent (where the fix goes).
+import { LineCounter, parseDocument } from "yaml";
+
+export type PathSeg = string | number;
+
+/** `a.b[0]["x.y/z"]` -> ["a", "b", 0, "x.y/z"]. */
+export function parsePath(path: string): PathSeg[] {
+  const out: PathSeg[] = [];
+  const re = /\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.[\]]+)/g;
+  for (let m = re.exec(path); m; m = re.exec(path)) {
+    if (m[1] !== undefined) out.push(JSON.parse(`"${m[1]}"`) as string);
+    else if (m[2] !== undefined) out.push(Number(m[2]));
+    else out.push(m[3]);
+  }
+  return out;
+}
+
+interface Line {
+  n: number; // 0-based line within the document
+  col: number; // column of the first non-space character
+  dash: boolean; // a sequence entry ("- ...")
+  keyCol: number; // column of the key after any "- " prefixes
+  key?: string;
+  flow: boolean; // the value starts a flow collection
+}
+
+const KEY = /^(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s#'"{[][^#]*?))\s*:(?:\s+(.*))?$/;
+
+function scan(text: string): Line[] {
+  const out: Line[] = [];
+  const raw = text.split("\n");
+  for (let n = 0; n < raw.length; n++) {
+    const s = raw[n].replace(/\r$/, "");
+    const col = s.search(/\S/);
+    if (col < 0 || s[col] === "#") continue;
+    let rest = s.slice(col);
+    let keyCol = col;
+    const dash = /^-(\s|$)/.test(rest);
+    while (/^-(\s|$)/.test(rest)) {
+      const skip = rest.match(/^-\s*/)![0].length;
+      rest = rest.slice(skip);
+      keyCol += skip;
+    }
+    const m = KEY.exec(rest);
+    const value = m?.[4]?.trim() ?? "";
+    out.push({ n, col, dash, keyCol, key: m ? (m[1] ?? m[2] ?? m[3]) : undefined, flow: /^[{[]/.test(m ? value : rest) });
+  }
+  return out;
+}
+
+/** Block-style scan; undefined when the document is not plain block style along the path. */
+function blockLine(text: string, segs: PathSeg[]): number | undefined {
+  const lines = scan(text);
+  if (lines.length === 0 || lines[0].flow) return undefined;
+  let lo = 0;
+  let hi = lines.length;
+  let found = lines[0].n;
+  for (const seg of segs) {
+    if (lo >= hi) return found;
+    if (typeof seg === "number") {
+      const d = Math.min(...lines.slice(lo, hi).filter((l) => l.dash).map((l) => l.col));
+      const items = lines.slice(lo, hi).map((l, i) => ({ l, i: i + lo })).filter((x) => x.l.dash && x.l.col === d);
+      const item = items[seg];
+      if (!item) return found;
+      found = item.l.n;
+      const next = items[seg + 1];
+      lo = item.i;
+      hi = next ? next.i : hi;
+      // the item's own keys start after the dash: drop the dash so the key scan sees a mapping
+      lines[lo] = { ...lines[lo], dash: false, col: lines[lo].keyCol };
+      continue;
+    }
+    const c = Math.min(...lines.slice(lo, hi).map((l) => (l.dash ? l.col : l.keyCol)));
+    let at = -1;
+    for (let i = lo; i < hi; i++) {
+      const l = lines[i];
+      if (!l.dash && l.keyCol === c && l.key === seg) {
+        at = i;
+        break;
+      }
+    }
+    if (at < 0) return found;
+    found = lines[at].n;
+    if (lines[at].flow) return undefined;
+    let end = at + 1;
+    while (end < hi && (lines[end].col > c || (lines[end].col === c && lines[end].dash))) end++;
+    lo = at + 1;
+    hi = end;
+  }
+  return found;
+}
+
+/** Exact fallback: the yaml package's node ranges (slower; flow style, JSON). */
+function exactLine(text: string, segs: PathSeg[]): number {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { version: "1.1", lineCounter: lc, prettyErrors: false });
+  for (let k = segs.length; k >= 0; k--) {
+    const node = doc.getIn(segs.slice(0, k), true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) {
+      // for a key's value, report the key's line when the value starts on the next line
+      return lc.linePos(node.range[0]).line - 1;
+    }
+  }
+  return 0;
+}
+
+/** 0-based line of `path` (or of its deepest existing parent) within one document's text. */
+export function lineOfPath(docText: string, path: string): number {
+  const segs = parsePath(path);
+  return blockLine(docText, segs) ?? exactLine(docText, segs);
+}
