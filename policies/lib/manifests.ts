@@ -4,7 +4,7 @@ import * as path from "path";
 import { load, Schema, timestampTag, YAML11_SCHEMA, YAMLException } from "js-yaml";
 import { Composer, LineCounter, Parser } from "yaml";
 import { k8sTypeToken } from "./tokens";
-import { lineOfPath } from "./yaml-lines";
+import { documentLines } from "./yaml-lines";
 import { asObject, asString } from "./util";
 
 export interface ManifestResource {
@@ -99,6 +99,8 @@ export interface YamlDocument {
   line: number;
   /** 1-based line of `start` (the `---` marker's line, or the file's first line). */
   startLine: number;
+  /** Line finder, made on the first violation in this document (List items share it). */
+  lines?: (path: string) => number;
 }
 
 const MARKER = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
@@ -218,7 +220,11 @@ function addObject(obj: Record<string, unknown>, file: string, doc: number, into
   const ns = asString(meta?.namespace);
   const logical = ns ? `${ns}/${name}` : name;
   // Field lines are found only for objects with a violation, from the document's own text.
-  const lineOf = (path: string) => src.doc.startLine + lineOfPath(src.text.slice(src.doc.start, src.doc.end), src.prefix + path);
+  let finder: ((path: string) => number) | undefined;
+  const lineOf = (path: string) => {
+    finder ??= src.doc.lines ??= documentLines(src.text.slice(src.doc.start, src.doc.end));
+    return src.doc.startLine + finder(src.prefix + path);
+  };
   const line = src.prefix ? lineOf(src.prefix.slice(0, -1)) : src.doc.line;
   const r: ManifestResource = { urn: `urn:pulumi:offline::manifests::${type}::${logical}`, type, name, props: obj, file, document: src.doc.index, line };
   Object.defineProperty(r, "lineOf", { value: lineOf, enumerable: false });

@@ -72,8 +72,20 @@ export interface PodSpecRef {
   windows: boolean;
 }
 
+// Every PSS rule reads the same object: find its pod once per (object, type).
+const podCache = new WeakMap<object, { type: unknown; pod: PodSpecRef | undefined }>();
+
 /** The pod spec of a workload object, with every container; undefined if this is not a workload or has no spec. */
 export function findPodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | undefined {
+  if (obj === null || typeof obj !== "object") return locatePodSpec(typeOrKind, obj);
+  const hit = podCache.get(obj);
+  if (hit && hit.type === typeOrKind) return hit.pod;
+  const pod = locatePodSpec(typeOrKind, obj);
+  podCache.set(obj, { type: typeOrKind, pod });
+  return pod;
+}
+
+function locatePodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | undefined {
   const kind = workloadKind(typeOrKind);
   if (!kind) return undefined;
   const path = POD_SPEC_PATHS[kind];

@@ -25,6 +25,7 @@ interface Line {
   keyCol: number; // column of the key after any "- " prefixes
   key?: string;
   flow: boolean; // the value starts a flow collection
+  closed: boolean; // ... and closes on the same line (`{}`, `[a, b]`, `{cpu: 1}`)
 }
 
 const KEY = /^(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s#'"{[][^#]*?))\s*:(?:\s+(.*))?$/;
@@ -46,14 +47,25 @@ function scan(text: string): Line[] {
     }
     const m = KEY.exec(rest);
     const value = m?.[4]?.trim() ?? "";
-    out.push({ n, col, dash, keyCol, key: m ? (m[1] ?? m[2] ?? m[3]) : undefined, flow: /^[{[]/.test(m ? value : rest) });
+    const flowText = m ? value : rest;
+    const flow = /^[{[]/.test(flowText);
+    out.push({ n, col, dash, keyCol, key: m ? (m[1] ?? m[2] ?? m[3]) : undefined, flow, closed: flow && balanced(flowText) });
   }
   return out;
 }
 
+function balanced(s: string): boolean {
+  let depth = 0;
+  for (const ch of s.replace(/"(?:[^"\\]|\\.)*"|'[^']*'/g, "")) {
+    if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") depth--;
+  }
+  return depth === 0;
+}
+
 /** Block-style scan; undefined when the document is not plain block style along the path. */
-function blockLine(text: string, segs: PathSeg[]): number | undefined {
-  const lines = scan(text);
+function blockLine(scanned: Line[], segs: PathSeg[]): number | undefined {
+  const lines = scanned.slice();
   if (lines.length === 0 || lines[0].flow) return undefined;
   let lo = 0;
   let hi = lines.length;
@@ -84,7 +96,8 @@ function blockLine(text: string, segs: PathSeg[]): number | undefined {
     }
     if (at < 0) return found;
     found = lines[at].n;
-    if (lines[at].flow) return undefined;
+    // an inline collection on one line: the field (or where it would go) is on this line
+    if (lines[at].flow) return lines[at].closed ? found : undefined;
     let end = at + 1;
     while (end < hi && (lines[end].col > c || (lines[end].col === c && lines[end].dash))) end++;
     lo = at + 1;
@@ -109,6 +122,15 @@ function exactLine(text: string, segs: PathSeg[]): number {
 
 /** 0-based line of `path` (or of its deepest existing parent) within one document's text. */
 export function lineOfPath(docText: string, path: string): number {
-  const segs = parsePath(path);
-  return blockLine(docText, segs) ?? exactLine(docText, segs);
+  return documentLines(docText)(path);
+}
+
+/** A line finder for one document: scans it once, then answers each path (a document often has several findings). */
+export function documentLines(docText: string): (path: string) => number {
+  let scanned: Line[] | undefined;
+  return (path) => {
+    const segs = parsePath(path);
+    scanned ??= scan(docText);
+    return blockLine(scanned, segs) ?? exactLine(docText, segs);
+  };
 }
