@@ -6,8 +6,19 @@ import { LineCounter, parseDocument } from "yaml";
 
 export type PathSeg = string | number;
 
-/** `a.b[0]["x.y/z"]` -> ["a", "b", 0, "x.y/z"]. */
+const pathCache = new Map<string, PathSeg[]>();
+
+/** `a.b[0]["x.y/z"]` -> ["a", "b", 0, "x.y/z"] (cached: the same paths recur across objects). */
 export function parsePath(path: string): PathSeg[] {
+  let segs = pathCache.get(path);
+  if (!segs) {
+    segs = splitPath(path);
+    if (pathCache.size < 10_000) pathCache.set(path, segs);
+  }
+  return segs;
+}
+
+function splitPath(path: string): PathSeg[] {
   const out: PathSeg[] = [];
   const re = /\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.[\]]+)/g;
   for (let m = re.exec(path); m; m = re.exec(path)) {
@@ -34,13 +45,14 @@ function scan(text: string): Line[] {
   const out: Line[] = [];
   const raw = text.split("\n");
   for (let n = 0; n < raw.length; n++) {
-    const s = raw[n].replace(/\r$/, "");
+    const s = raw[n].endsWith("\r") ? raw[n].slice(0, -1) : raw[n];
     const col = s.search(/\S/);
     if (col < 0 || s[col] === "#") continue;
     let rest = s.slice(col);
     let keyCol = col;
-    const dash = /^-(\s|$)/.test(rest);
-    while (/^-(\s|$)/.test(rest)) {
+    const isDashAt = (t: string) => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32 || t.charCodeAt(1) === 9);
+    const dash = isDashAt(rest);
+    while (isDashAt(rest)) {
       const skip = rest.match(/^-\s*/)![0].length;
       rest = rest.slice(skip);
       keyCol += skip;
@@ -64,36 +76,42 @@ function balanced(s: string): boolean {
 }
 
 /** Block-style scan; undefined when the document is not plain block style along the path. */
-function blockLine(scanned: Line[], segs: PathSeg[]): number | undefined {
-  const lines = scanned.slice();
+function blockLine(lines: Line[], segs: PathSeg[]): number | undefined {
   if (lines.length === 0 || lines[0].flow) return undefined;
   let lo = 0;
   let hi = lines.length;
   let found = lines[0].n;
+  let item = -1; // the sequence entry entered last: its dash is consumed, its first key follows it
+  const isDash = (i: number) => i !== item && lines[i].dash;
+  const colOf = (i: number) => (isDash(i) ? lines[i].col : lines[i].keyCol);
   for (const seg of segs) {
     if (lo >= hi) return found;
     if (typeof seg === "number") {
-      const d = Math.min(...lines.slice(lo, hi).filter((l) => l.dash).map((l) => l.col));
-      const items = lines.slice(lo, hi).map((l, i) => ({ l, i: i + lo })).filter((x) => x.l.dash && x.l.col === d);
-      const item = items[seg];
-      if (!item) return found;
-      found = item.l.n;
-      const next = items[seg + 1];
-      lo = item.i;
-      hi = next ? next.i : hi;
-      // the item's own keys start after the dash: drop the dash so the key scan sees a mapping
-      lines[lo] = { ...lines[lo], dash: false, col: lines[lo].keyCol };
+      let d = Infinity;
+      for (let i = lo; i < hi; i++) if (isDash(i) && lines[i].col < d) d = lines[i].col;
+      let k = -1;
+      let start = -1;
+      let end = hi;
+      for (let i = lo; i < hi; i++) {
+        if (!isDash(i) || lines[i].col !== d) continue;
+        k++;
+        if (k === seg) start = i;
+        else if (k === seg + 1) {
+          end = i;
+          break;
+        }
+      }
+      if (start < 0) return found;
+      found = lines[start].n;
+      lo = start;
+      hi = end;
+      item = start;
       continue;
     }
-    const c = Math.min(...lines.slice(lo, hi).map((l) => (l.dash ? l.col : l.keyCol)));
+    let c = Infinity;
+    for (let i = lo; i < hi; i++) c = Math.min(c, colOf(i));
     let at = -1;
-    for (let i = lo; i < hi; i++) {
-      const l = lines[i];
-      if (!l.dash && l.keyCol === c && l.key === seg) {
-        at = i;
-        break;
-      }
-    }
+    for (let i = lo; i < hi && at < 0; i++) if (!isDash(i) && lines[i].keyCol === c && lines[i].key === seg) at = i;
     if (at < 0) return found;
     found = lines[at].n;
     // an inline collection on one line: the field (or where it would go) is on this line
