@@ -41,6 +41,24 @@ interface Line {
 
 const KEY = /^(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^\s#'"{[][^#]*?))\s*:(?:\s+(.*))?$/;
 
+/** [key, value] of a `key: value` line (plain keys by a cheap search; quoted keys by the regex). */
+function keyValue(rest: string): [string, string] | undefined {
+  const q = rest.charCodeAt(0);
+  if (q === 34 || q === 39) {
+    const m = KEY.exec(rest);
+    return m ? [m[1] ?? m[2] ?? m[3], (m[4] ?? "").trim()] : undefined;
+  }
+  if (q === 123 || q === 91 || q === 35) return undefined; // flow collection or comment
+  for (let i = rest.indexOf(":"); i !== -1; i = rest.indexOf(":", i + 1)) {
+    const next = rest.charCodeAt(i + 1);
+    if (i + 1 === rest.length || next === 32 || next === 9) {
+      const key = rest.slice(0, i).trimEnd();
+      return key.includes(" #") ? undefined : [key, rest.slice(i + 1).trim()];
+    }
+  }
+  return undefined;
+}
+
 function scan(text: string): Line[] {
   const out: Line[] = [];
   const raw = text.split("\n");
@@ -57,11 +75,10 @@ function scan(text: string): Line[] {
       rest = rest.slice(skip);
       keyCol += skip;
     }
-    const m = KEY.exec(rest);
-    const value = m?.[4]?.trim() ?? "";
-    const flowText = m ? value : rest;
-    const flow = /^[{[]/.test(flowText);
-    out.push({ n, col, dash, keyCol, key: m ? (m[1] ?? m[2] ?? m[3]) : undefined, flow, closed: flow && balanced(flowText) });
+    const kv = keyValue(rest);
+    const flowText = kv ? kv[1] : rest;
+    const flow = flowText.charCodeAt(0) === 123 || flowText.charCodeAt(0) === 91; // { [
+    out.push({ n, col, dash, keyCol, key: kv?.[0], flow, closed: flow && balanced(flowText) });
   }
   return out;
 }

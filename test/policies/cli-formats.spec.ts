@@ -6,6 +6,7 @@ import * as path from "path";
 import { parseDocument, stringify } from "yaml";
 import { main } from "../../policies/cli";
 import { parseManifestText } from "../../policies/lib/manifests";
+import { lineOfPath } from "../../policies/lib/yaml-lines";
 import { makeObject } from "../../tools/bench/policy";
 import { podWith, workload } from "./fixtures";
 
@@ -74,6 +75,15 @@ describe("policy checker: locations, YAML 1.1, formats", () => {
     const fast = parseManifestText(all.join("---\n"), "x.yaml").resources.map((r) => r.props);
     const exact = all.map((t) => parseDocument(t, { version: "1.1", customTags: [] }).toJS());
     assert.deepStrictEqual(fast, exact);
+  });
+
+  it("the line finder handles k8s-style and indented sequences, quoted keys, inline maps and missing fields", () => {
+    const t = 'kind: Pod\nmetadata:\n  annotations:\n    "a.b/c": "x: y"\nspec:\n  containers:\n  - name: a # c: d\n    ports: [{containerPort: 1}]\n  - name: b\n    securityContext:\n        privileged: true\n  volumes:\n    - name: v\n      hostPath: {path: /}\n';
+    const at = (p: string) => lineOfPath(t, p) + 1;
+    assert.deepStrictEqual(
+      [at('metadata.annotations["a.b/c"]'), at("spec.containers[1].securityContext.privileged"), at("spec.containers[0].ports[0].hostPort"), at("spec.containers[0].securityContext.runAsNonRoot"), at("spec.volumes[0].hostPath.path"), at("spec.securityContext.seccompProfile")],
+      [4, 11, 8, 7, 14, 5],
+    );
   });
 
   it("--format sarif prints SARIF 2.1.0 with rule metadata and file/line locations", () => {
