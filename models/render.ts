@@ -8,12 +8,13 @@
 import { spawn, spawnSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
+import * as jsyaml from "js-yaml";
 import * as os from "os";
 import * as path from "path";
 import type { RecordedResource, RunResult } from "../tools/harness";
 import { isClusterScoped } from "../policies/lib/tokens";
 import { CHART_TYPE, ClusterObject, childIdentity } from "./objects";
-import { loadAllYaml11 } from "./yaml";
+import { K8S_YAML_SCHEMA } from "../policies/lib/manifests";
 
 export interface ChartSpec {
   /** The Chart resource's name and URN (the parent of every rendered child). */
@@ -218,7 +219,8 @@ export function parseRendered(text: string, source: string): Record<string, any>
   const docs: Record<string, any>[] = [];
   for (const doc of text.split(/^---[ \t]*(?:#.*)?$/m)) {
     const body = /^kind:\s*CustomResourceDefinition\s*$/m.test(doc) ? elideSchemas(doc) : doc;
-    for (const d of loadAllYaml11(body, source)) {
+    // YAML as the API server reads it: the checker's YAML 1.1 schema (policies/lib/manifests.ts).
+    for (const d of jsyaml.loadAll(body, { schema: K8S_YAML_SCHEMA, filename: source }).filter((x) => x !== null && x !== undefined)) {
       if (!d || typeof d !== "object" || Array.isArray(d)) throw new Error(`${source}: a rendered document is not an object`);
       const o = d as Record<string, any>;
       if (o.kind === "List" && Array.isArray(o.items)) docs.push(...o.items);

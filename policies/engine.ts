@@ -32,6 +32,12 @@ export interface PolicyResource {
   props: Record<string, any>;
   parent?: string;
   file?: string;
+  /** 0-based index of the YAML document the object came from (offline checker). */
+  document?: number;
+  /** 1-based line where the object starts in `file`. */
+  line?: number;
+  /** 1-based line of a field path of the object in `file` (offline checker). */
+  lineOf?: (path: string) => number;
   /** URNs this resource depends on (optional; the plan may fill it). */
   dependencies?: string[];
   /** Property name -> URNs it depends on (links S3 settings to their bucket when names are unknown). */
@@ -47,6 +53,12 @@ export interface Violation {
   object: string;
   urn?: string;
   file?: string;
+  /** 0-based document index in `file`. */
+  document?: number;
+  /** 1-based line of the object in `file`. */
+  line?: number;
+  /** 1-based line of the violating field (or its deepest existing parent) in `file`. */
+  fieldLine?: number;
   message: string;
 }
 
@@ -302,13 +314,17 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
     if (i === undefined) return { object: urn ?? "stack", file: undefined };
     const r = resources[i];
     keyCache[i] ??= objectKey(r.type, r.name, asObject(r.props) ?? {});
-    return { object: keyCache[i]!, file: r.file };
+    return { object: keyCache[i]!, file: r.file, r };
   };
   const record = (pack: PackName, policy: string, level: "mandatory" | "advisory", urn: string | undefined, message: string): Violation => {
-    const { object, file } = describe(urn);
+    const { object, file, r } = describe(urn);
     const v: Violation = { policy, pack, level, object, message };
     if (urn !== undefined) v.urn = urn;
     if (file !== undefined) v.file = file;
+    if (r?.document !== undefined) v.document = r.document;
+    if (r?.line !== undefined) v.line = r.line;
+    const path = message.split(": ")[0];
+    if (r?.lineOf && /^[A-Za-z]/.test(path) && !path.includes(" ")) v.fieldLine = r.lineOf(path);
     return v;
   };
   const skip = (pack: PackName, policy: string, urn: string | undefined, e: unknown) => {
@@ -437,7 +453,10 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
 /** Human-readable report lines (used by the CLI and the plan). */
 export function formatReport(report: PolicyReport): string[] {
   const lines: string[] = [];
-  const where = (v: { object: string; file?: string }) => (v.file ? `${v.object} (${v.file})` : v.object);
+  const where = (v: { object: string; file?: string; line?: number; fieldLine?: number }) => {
+    const line = v.fieldLine ?? v.line;
+    return v.file ? `${v.object} (${v.file}${line !== undefined ? `:${line}` : ""})` : v.object;
+  };
   for (const v of report.violations) lines.push(`${v.level.toUpperCase()} ${v.policy} ${where(v)}\n  ${v.message}`);
   for (const v of report.exempted) lines.push(`EXEMPTED ${v.policy} ${where(v)}\n  ${v.message}\n  reason: ${v.reason}`);
   for (const s of report.skipped) lines.push(`${s.error ? "ERROR" : "SKIPPED"} ${s.policy} ${where(s)}\n  ${s.reason}`);

@@ -89,6 +89,9 @@ function mockState(type: string, name: string, inputs: Record<string, any>, regi
     case "random:index/randomPassword:RandomPassword":
       // Recognisable values, so tests can prove no secret leaks into a plain input or output.
       return { ...inputs, result: `${MOCK_SECRET_PREFIX}${name}`, bcryptHash: `$2a$10$${MOCK_SECRET_PREFIX}${name}-hash` };
+    case "aws:secretsmanager/secret:Secret":
+      // Secrets Manager appends six random characters to the name in the ARN.
+      return { ...inputs, arn: arn("secretsmanager", `secret:${inputs.name ?? name}-AbC123`) };
     case "aws:eks/nodeGroup:NodeGroup":
       return { ...inputs, arn: arn("eks", `nodegroup/${name}`), nodeGroupName: `${inputs.nodeGroupNamePrefix ?? name}0a1b2c3` };
     default:

@@ -63,14 +63,29 @@ export interface PodSpecRef {
   kind: string;
   spec: Obj;
   path: string; // dotted path of the pod spec inside the object, e.g. `spec.template.spec`
+  /** The pod's metadata (annotations are PSS input: AppArmor) and its dotted path, e.g. `spec.template.metadata`. */
+  meta: Obj;
+  metaPath: string;
   containers: ContainerRef[];
   longRunning: boolean;
   /** Windows pods are exempt from the Linux-only restricted controls (seccomp, capabilities...). */
   windows: boolean;
 }
 
+// Every PSS rule reads the same object: find its pod once per (object, type).
+const podCache = new WeakMap<object, { type: unknown; pod: PodSpecRef | undefined }>();
+
 /** The pod spec of a workload object, with every container; undefined if this is not a workload or has no spec. */
 export function findPodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | undefined {
+  if (obj === null || typeof obj !== "object") return locatePodSpec(typeOrKind, obj);
+  const hit = podCache.get(obj);
+  if (hit && hit.type === typeOrKind) return hit.pod;
+  const pod = locatePodSpec(typeOrKind, obj);
+  podCache.set(obj, { type: typeOrKind, pod });
+  return pod;
+}
+
+function locatePodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | undefined {
   const kind = workloadKind(typeOrKind);
   if (!kind) return undefined;
   const path = POD_SPEC_PATHS[kind];
@@ -79,6 +94,9 @@ export function findPodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | und
   const spec = asObject(cur);
   if (!spec) return undefined;
   const pathStr = path.join(".");
+  const metaKeys = [...path.slice(0, -1), "metadata"];
+  let meta: unknown = obj;
+  for (const k of metaKeys) meta = asObject(meta)?.[k];
   const containers: ContainerRef[] = [];
   for (const ck of ["initContainers", "containers", "ephemeralContainers"] as const) {
     asArray(spec[ck]).forEach((c, index) => {
@@ -92,6 +110,8 @@ export function findPodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | und
     kind,
     spec,
     path: pathStr,
+    meta: asObject(meta) ?? {},
+    metaPath: metaKeys.join("."),
     containers,
     longRunning: isLongRunning(kind, spec),
     windows: asString(asObject(spec.os)?.name) === "windows",

@@ -42,7 +42,7 @@ describe("policy CLI (npm run policy -- check)", () => {
     const f = file("bad.yaml", docs(NS, DENY, bad));
     const r = run(["check", f]);
     assert.strictEqual(r.code, 1);
-    assert.match(r.out, /^MANDATORY k8s-image-pinned StatefulSet\/apps\/api \(.*bad\.yaml\)\n  spec\.template\.spec\.containers\[0\]\.image: .*Fix: /m);
+    assert.match(r.out, /^MANDATORY k8s-image-pinned StatefulSet\/apps\/api \(.*bad\.yaml:\d+\)\n  spec\.template\.spec\.containers\[0\]\.image: .*Fix: /m);
   });
 
   it("exits 0 when dev only has advisory violations, 1 for the same input in prod", () => {
@@ -53,12 +53,12 @@ describe("policy CLI (npm run policy -- check)", () => {
     assert.strictEqual(run(["check", f, "--env", "prod"]).code, 1);
   });
 
-  it("--json prints {objects, violations[{policy, level, object, file, message}]}", () => {
+  it("--json prints {objects, violations[{policy, level, object, file, document, line, fieldLine, message}]}", () => {
     const f = file("j.yaml", docs(NS, workload("Deployment")));
     const r = run(["check", f, "--json"]);
     const j = JSON.parse(r.out);
     assert.strictEqual(j.objects, 2);
-    assert.deepStrictEqual(Object.keys(j.violations[0]), ["policy", "level", "object", "file", "message"]);
+    assert.deepStrictEqual(Object.keys(j.violations[0]), ["policy", "level", "object", "file", "document", "line", "fieldLine", "message"]);
     assert.deepStrictEqual([j.violations[0].policy, j.violations[0].level, j.violations[0].object, j.violations[0].file], ["k8s-namespace-default-deny", "mandatory", "Namespace/apps", f]);
   });
 

@@ -3,7 +3,7 @@
 // kubernetes/pod-security-admission policy/check_*.go (each check cites its file).
 import { Obj } from "../util";
 import { BASELINE_CHECKS, PssCheck } from "./baseline";
-import { podView, PssFinding, PssLevel, PssOptions } from "./pod";
+import { podView, PssFinding, PssLevel, PssOptions, PssPod } from "./pod";
 import { RESTRICTED_CHECKS } from "./restricted";
 
 export type { PssCheck } from "./baseline";
@@ -31,9 +31,20 @@ export function checkPodSecurity(podMeta: Record<string, any> | undefined, podSp
   return checksFor(level).flatMap((c) => c.run(pod));
 }
 
+// Rules run a few checks each on the same pod: build its view once per (spec, paths).
+const views = new WeakMap<object, { meta: unknown; key: string; view: PssPod }>();
+function cachedView(meta: Obj | undefined, spec: Obj, opts?: PssOptions): PssPod {
+  const key = `${opts?.specPath ?? ""}|${opts?.metaPath ?? ""}`;
+  const hit = views.get(spec);
+  if (hit && hit.meta === meta && hit.key === key) return hit.view;
+  const view = podView(meta, spec, opts);
+  views.set(spec, { meta, key, view });
+  return view;
+}
+
 /** Runs named checks only (a rule that mirrors some controls); unknown IDs throw (a typo in a rule). */
 export function runPssChecks(ids: readonly string[], podMeta: Record<string, any> | undefined, podSpec: Record<string, any>, opts?: PssOptions): PssFinding[] {
-  const pod = podView(podMeta as Obj | undefined, podSpec as Obj, opts);
+  const pod = cachedView(podMeta as Obj | undefined, podSpec as Obj, opts);
   return ids.flatMap((id) => {
     const c = BY_ID.get(id);
     if (!c) throw new Error(`unknown PSS check "${id}"; known: ${[...BY_ID.keys()].join(", ")}`);

@@ -14,9 +14,11 @@ export const restrictedVolumes = check(
       const v = asObject(raw);
       if (!v) return;
       const sources = Object.keys(v).filter((k) => k !== "name" && v[k] !== null && v[k] !== undefined);
-      if (sources.some((k) => ALLOWED.has(k))) return;
-      const type = sources[0] ?? "unknown";
-      const path = `${pod.specPath}.volumes[${i}]${sources[0] ? `.${type}` : ""}`;
+      // A volume with no source is defaulted to emptyDir before admission sees it.
+      // upstream: kubernetes/kubernetes pkg/apis/core/v1/defaults.go (SetDefaults_Volume)
+      if (sources.length === 0 || sources.some((k) => ALLOWED.has(k))) return;
+      const type = sources[0];
+      const path = `${pod.specPath}.volumes[${i}].${type}`;
       emit(path, `volume ${show(v.name ?? i)} uses the restricted volume type ${type} (allowed: ${ALLOWED_VOLUME_TYPES.join(", ")})`, undefined, type);
     });
   },

@@ -1,5 +1,7 @@
-// Differential test: the real CrossGuard analyzer (each pack's PolicyPack server from @pulumi/policy,
+// Engine plumbing test: the real CrossGuard analyzer (each pack's PolicyPack server from @pulumi/policy,
 // over gRPC, as `pulumi preview` drives it) and the offline engine must report the same violations.
+// Both sides run the same rule code, so this proves the offline engine drives rules as Pulumi does
+// (types, levels, settings, exemptions, unknowns); it says nothing about whether the rules are right.
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
@@ -90,7 +92,7 @@ const RESOURCES: Record<PackName, PolicyResource[]> = {
   ],
 };
 
-describe("differential: real CrossGuard analyzer vs offline engine", function () {
+describe("engine plumbing: the offline engine drives the rules as the real CrossGuard analyzer does (same rule code on both sides)", function () {
   this.timeout(60000);
   for (const pack of ["kubernetes", "aws"] as PackName[]) {
     it(`${pack} pack: same violations, resource by resource and for the stack`, async () => {

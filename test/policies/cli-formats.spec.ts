@@ -1,0 +1,132 @@
+// The offline checker's locations (file, document, line), YAML 1.1 reading, CI formats and empty input.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseDocument, stringify } from "yaml";
+import { main } from "../../policies/cli";
+import { parseManifestText } from "../../policies/lib/manifests";
+import { lineOfPath } from "../../policies/lib/yaml-lines";
+import { makeObject } from "../../tools/bench/policy";
+import { podWith, workload } from "./fixtures";
+
+const NS = { apiVersion: "v1", kind: "Namespace", metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } };
+const DENY = { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
+
+function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(args, (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("policy checker: locations, YAML 1.1, formats", () => {
+  let dir: string;
+  const file = (name: string, text: string) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-fmt-"))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  // Document 2 (index 1) starts after a comment; its privileged field is on a known line.
+  const PRIVILEGED = workload("Deployment", podWith((s) => (s.containers[0].securityContext.privileged = true)));
+  const text = () => `# leading comment\n${stringify(NS)}---\n# the app\n${stringify(DENY)}---\n${stringify(PRIVILEGED)}`;
+  const lineOf = (t: string, needle: string, from = 0) => t.slice(0, t.indexOf(needle, from)).split("\n").length;
+
+  it("each violation carries the file, the document index, the object's line and the field's line", () => {
+    const t = text();
+    const f = file("app.yaml", t);
+    const j = JSON.parse(run(["check", f, "--json"]).out);
+    const v = j.violations.find((x: any) => x.policy === "k8s-no-privileged");
+    const docStart = t.lastIndexOf("---\n") + 4;
+    assert.deepStrictEqual([v.file, v.document, v.line, v.fieldLine], [f, 2, lineOf(t, "apiVersion", docStart), lineOf(t, "privileged: true")]);
+  });
+
+  it("finds lines inside List items and falls back to exact parsing for flow style and JSON", () => {
+    const list = { apiVersion: "v1", kind: "List", items: [NS, PRIVILEGED] };
+    const t = stringify(list);
+    const j = JSON.parse(run(["check", file("list.yaml", t), "--json"]).out);
+    const v = j.violations.find((x: any) => x.policy === "k8s-no-privileged");
+    assert.strictEqual(v.fieldLine, lineOf(t, "privileged: true"));
+    const json = JSON.stringify(PRIVILEGED, null, 1);
+    const jj = JSON.parse(run(["check", file("d.json", json), "--json"]).out);
+    assert.strictEqual(jj.violations.find((x: any) => x.policy === "k8s-no-privileged").fieldLine, lineOf(json, '"privileged": true'));
+  });
+
+  it("reads YAML 1.1 as Kubernetes does: privileged: yes and allowPrivilegeEscalation: on are caught, 0755 is octal", () => {
+    const y = stringify(workload("Pod")).replace(/( *)allowPrivilegeEscalation: false/, "$1allowPrivilegeEscalation: on\n$1privileged: yes");
+    assert.match(y, /privileged: yes/);
+    const j = JSON.parse(run(["check", file("y.yaml", y), "--json"]).out);
+    const policies = j.violations.map((v: any) => v.policy);
+    assert.ok(policies.includes("k8s-no-privileged") && policies.includes("k8s-no-privilege-escalation"), policies.join());
+    const parsed = parseManifestText("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata: {mode: 0755, on: off, when: 2024-01-02}\n", "m.yaml");
+    assert.deepStrictEqual(parsed.resources[0].props.data, { mode: 493, true: false, when: "2024-01-02" });
+  });
+
+  it("the fast parser gives the same objects as the yaml package's YAML 1.1 composer", () => {
+    const tricky = [
+      "base: &b {cpu: 100m}\nobj:\n  <<: *b\n  memory: 1Gi\n",
+      "script: |\n  ---\n  echo yes\nfolded: >-\n  a\n  b\nq: 'it''s'\n\"k: x\": \"v\\n\"\n",
+      "list: [a, {b: c}, 0x1F, 1_000, .5, ~, Off]\n",
+    ];
+    const all = [...Array.from({ length: 40 }, (_, i) => stringify(makeObject(i, 3))), ...tricky.map((t) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: t}\n${t}`)];
+    const fast = parseManifestText(all.join("---\n"), "x.yaml").resources.map((r) => r.props);
+    const exact = all.map((t) => parseDocument(t, { version: "1.1", customTags: [] }).toJS());
+    assert.deepStrictEqual(fast, exact);
+  });
+
+  it("the line finder handles k8s-style and indented sequences, quoted keys, inline maps and missing fields", () => {
+    const t = 'kind: Pod\nmetadata:\n  annotations:\n    "a.b/c": "x: y"\nspec:\n  containers:\n  - name: a # c: d\n    ports: [{containerPort: 1}]\n  - name: b\n    securityContext:\n        privileged: true\n  volumes:\n    - name: v\n      hostPath: {path: /}\n';
+    const at = (p: string) => lineOfPath(t, p) + 1;
+    assert.deepStrictEqual(
+      [at('metadata.annotations["a.b/c"]'), at("spec.containers[1].securityContext.privileged"), at("spec.containers[0].ports[0].hostPort"), at("spec.containers[0].securityContext.runAsNonRoot"), at("spec.volumes[0].hostPath.path"), at("spec.securityContext.seccompProfile")],
+      [4, 11, 8, 7, 14, 5],
+    );
+  });
+
+  it("--format sarif prints SARIF 2.1.0 with rule metadata and file/line locations", () => {
+    const t = text();
+    const r = run(["check", file("app.yaml", t), "--format", "sarif"]);
+    assert.strictEqual(r.code, 1);
+    const s = JSON.parse(r.out);
+    assert.strictEqual(s.version, "2.1.0");
+    const rules = s.runs[0].tool.driver.rules;
+    const res = s.runs[0].results.find((x: any) => x.ruleId === "k8s-no-privileged");
+    assert.strictEqual(rules[res.ruleIndex].id, "k8s-no-privileged");
+    assert.strictEqual(res.level, "error");
+    assert.match(res.locations[0].physicalLocation.artifactLocation.uri, /app\.yaml$/);
+    assert.strictEqual(res.locations[0].physicalLocation.region.startLine, lineOf(t, "privileged: true"));
+  });
+
+  it("--format github prints ::error/::warning workflow commands at the field's line, escaped", () => {
+    const t = text();
+    const r = run(["check", file("app.yaml", t), "--format", "github", "--env", "dev"]);
+    const lines = r.out.split("\n");
+    const priv = lines.find((l) => l.includes("title=k8s-no-privileged"))!;
+    assert.match(priv, new RegExp(`^::error file=[^,]*app\\.yaml,line=${lineOf(t, "privileged: true")},title=k8s-no-privileged Deployment/apps/api::spec\\.template`));
+    assert.ok(lines.every((l) => /^::(error|warning) /.test(l)), r.out);
+    assert.ok(!lines.some((l) => /::.*\n/.test(l)));
+  });
+
+  it("--format markdown puts the summary first, then one table row per violation", () => {
+    const r = run(["check", file("app.yaml", text()), "--format", "markdown"]);
+    const lines = r.out.split("\n");
+    assert.match(lines[0], /^\*\*Policy check: failed\.\*\* 3 objects: \d+ mandatory/);
+    assert.ok(lines.some((l) => /^\| mandatory \| `k8s-no-privileged` \| `Deployment\/apps\/api` \| `.*app\.yaml:\d+` \|/.test(l)), r.out);
+  });
+
+  it("exits 2 with the reason on empty input or input without Kubernetes objects, and on an unknown format", () => {
+    for (const [name, body] of [["empty.yaml", ""], ["comments.yaml", "# nothing\n---\n"], ["Chart.yaml", "apiVersion: v2\nname: app\n"], ["values.yaml", "replicas: 2\n"]]) {
+      const r = run(["check", file(name, body)]);
+      assert.strictEqual(r.code, 2, name);
+      assert.match(r.err, /no Kubernetes object .*not a pass/, name);
+    }
+    const sub = path.join(dir, "none");
+    fs.mkdirSync(sub);
+    file("none-readme.txt", "x");
+    assert.match(run(["check", sub]).err, /no \.yaml, \.yml or \.json file found/);
+    assert.strictEqual(run(["check", file("ok.yaml", stringify(NS)), "--format", "xml"]).code, 2);
+  });
+});
