@@ -20,6 +20,8 @@ export interface ClusterObject {
   kind: string;
   /** The object as the API server receives it (namespace filled in for namespaced kinds). */
   object: Record<string, any>;
+  /** A `<Kind>Patch` resource: a server-side apply to an object that may exist already (`kind` is the patched kind). */
+  patch?: boolean;
   /** Explicit dependsOn URNs (program objects; a chart's children inherit the chart's). */
   dependsOn: string[];
   parent: string;
@@ -38,17 +40,19 @@ export function programObjects(run: RunResult): ClusterObject[] {
   for (const r of run.resources) {
     const t = parseK8sToken(r.type);
     if (!t || !r.custom) continue;
-    out.push(fromProgram(r, t.group === "core" ? t.version : `${t.group}/${t.version}`, t.kind));
+    // A `<Kind>Patch` token (pulumi-kubernetes patch resources) applies to a `<Kind>` object.
+    const patch = t.kind.endsWith("Patch");
+    out.push(fromProgram(r, t.group === "core" ? t.version : `${t.group}/${t.version}`, patch ? t.kind.slice(0, -"Patch".length) : t.kind, patch));
   }
   return out;
 }
 
-function fromProgram(r: RecordedResource, apiVersion: string, kind: string): ClusterObject {
-  const object: Record<string, any> = { apiVersion, kind, ...(r.inputs as Record<string, any>) };
+function fromProgram(r: RecordedResource, apiVersion: string, kind: string, patch: boolean): ClusterObject {
+  const object: Record<string, any> = { ...(r.inputs as Record<string, any>), apiVersion, kind };
   object.metadata = { ...(object.metadata ?? {}) };
   if (!object.metadata.name) object.metadata.name = r.name;
   if (!isClusterScoped(kind) && !object.metadata.namespace) object.metadata.namespace = "default";
-  return { urn: r.urn, type: r.type, name: r.name, source: { kind: "program" }, apiVersion, kind, object, dependsOn: r.dependsOn, parent: r.parent };
+  return { urn: r.urn, type: r.type, name: r.name, source: { kind: "program" }, apiVersion, kind, patch, object, dependsOn: r.dependsOn, parent: r.parent };
 }
 
 /** The URN and name a v4 Chart gives a rendered child: `<chart>:<ns>/<name>` (cluster-scoped: `<chart>:<name>`). */

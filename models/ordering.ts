@@ -38,8 +38,8 @@ export interface OrderingInput {
   unrendered?: string[];
 }
 
-/** The kind a type token names; a `XPatch` resource (server-side apply) patches a `X`. */
-const patchedKind = (o: ClusterObject) => (o.type.endsWith("Patch") ? o.kind.replace(/Patch$/, "") : o.kind);
+/** The kind an object is (a `XPatch` resource's `kind` is already the patched `X`: models/objects.ts). */
+const patchedKind = (o: ClusterObject) => o.kind;
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0] : "");
 const chartOf = (o: ClusterObject) => (o.source.kind === "chart" ? o.parent : undefined);
 
@@ -96,7 +96,7 @@ function ordered(ctx: Ctx, o: ClusterObject, target: ClusterObject): boolean {
 }
 
 function namespaceProblems(ctx: Ctx): OrderingProblem[] {
-  const namespaces = new Map(ctx.objects.filter((o) => o.kind === "Namespace" && !o.type.endsWith("Patch")).map((o) => [objName(o), o]));
+  const namespaces = new Map(ctx.objects.filter((o) => o.kind === "Namespace" && !o.patch).map((o) => [objName(o), o]));
   const out: OrderingProblem[] = [];
   for (const o of ctx.objects) {
     const ns = namespaced(ctx, o) ? String(o.object.metadata?.namespace ?? "default") : undefined;
@@ -249,7 +249,7 @@ function secretProblems(ctx: Ctx): OrderingProblem[] {
 
 function controllerCreatedProblems(objects: ClusterObject[]): OrderingProblem[] {
   const out: OrderingProblem[] = [];
-  for (const o of objects.filter((x) => x.source.kind === "program" && !x.type.endsWith("Patch"))) {
+  for (const o of objects.filter((x) => x.source.kind === "program" && !x.patch)) {
     const owner = CONTROLLER_CREATED.find((c) => c.kind === o.kind && c.name === objName(o));
     if (owner) out.push({ rule: "controller-created", object: objKey(o), problem: `created by ${owner.by}; a plain create fails with AlreadyExists: patch it (${o.kind}Patch, server-side apply) or leave it alone` });
   }

@@ -260,6 +260,7 @@ function toClusterObject(spec: ChartSpec, doc: Record<string, any>, clusterKinds
     source: { kind: "chart", chart: spec.name, release: spec.release, chartName: spec.chart, version: spec.version },
     apiVersion,
     kind,
+    patch: false,
     object,
     dependsOn: spec.dependsOn,
     parent: spec.urn,

@@ -84,7 +84,7 @@ describeRendered("ordering model: the program with every chart rendered", () => 
     it("a plain create of an object a controller makes itself, and accepts a patch of it", () => {
       const patch = objects.find((o) => o.type === "kubernetes:argoproj.io/v1alpha1:AppProjectPatch")!;
       assert.ok(patch, "the default AppProject is patched");
-      const plain = { ...patch, type: "kubernetes:argoproj.io/v1alpha1:AppProject", kind: "AppProject" };
+      const plain = { ...patch, type: "kubernetes:argoproj.io/v1alpha1:AppProject", kind: "AppProject", patch: false };
       assert.ok(problems(objects.map((o) => (o === patch ? plain : o))).some((p) => p.startsWith("controller-created AppProject/argocd/default: created by argocd-server")));
     });
   });
