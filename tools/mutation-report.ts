@@ -1,0 +1,71 @@
+// `npm run mutate:report [-- --survivors]`: the mutation score of the last `npm run mutate`,
+// per area (policies/, contract/, infra/config.ts), from Stryker's JSON report. Score as
+// Stryker counts it: (killed + timeout) / (killed + timeout + survived + no coverage);
+// mutants the type-checker rejects never ran and do not count.
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+
+const ROOT = path.resolve(__dirname, "..");
+export const REPORT = path.join(ROOT, "node_modules", ".cache", "stryker", "mutation.json");
+const AREAS = ["policies/", "contract/", "infra/config.ts"];
+
+interface Mutant {
+  mutatorName: string;
+  replacement?: string;
+  status: string;
+  location: { start: { line: number; column: number } };
+}
+interface Report {
+  files: Record<string, { mutants: Mutant[] }>;
+}
+
+export interface Tally {
+  killed: number;
+  survived: number;
+  noCoverage: number;
+  timeout: number;
+  invalid: number;
+}
+
+export function tally(mutants: Mutant[]): Tally {
+  const t: Tally = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, invalid: 0 };
+  for (const m of mutants) {
+    if (m.status === "Killed") t.killed++;
+    else if (m.status === "Survived") t.survived++;
+    else if (m.status === "NoCoverage") t.noCoverage++;
+    else if (m.status === "Timeout") t.timeout++;
+    else t.invalid++;
+  }
+  return t;
+}
+
+export function score(t: Tally): number {
+  const detected = t.killed + t.timeout;
+  const valid = detected + t.survived + t.noCoverage;
+  return valid === 0 ? NaN : (100 * detected) / valid;
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { survivors: { type: "boolean" }, file: { type: "string", default: REPORT } } });
+  if (!fs.existsSync(values.file!)) {
+    console.error(`mutate:report: no report at ${path.relative(ROOT, values.file!)}. Fix: run \`npm run mutate\` first.`);
+    process.exitCode = 1;
+    return;
+  }
+  const report = JSON.parse(fs.readFileSync(values.file!, "utf8")) as Report;
+  console.log(`mutation report of ${fs.statSync(values.file!).mtime.toISOString()}`);
+  for (const area of AREAS) {
+    const files = Object.entries(report.files).filter(([f]) => f.startsWith(area));
+    const t = tally(files.flatMap(([, f]) => f.mutants));
+    console.log(`${area.padEnd(16)} score ${score(t).toFixed(1).padStart(5)} %   killed ${t.killed}, timeout ${t.timeout}, survived ${t.survived}, no coverage ${t.noCoverage} (${t.invalid} rejected by tsc or ignored)`);
+    if (!values.survivors) continue;
+    for (const [f, { mutants }] of files) {
+      for (const m of mutants.filter((x) => x.status === "Survived" || x.status === "NoCoverage")) {
+        console.log(`  ${f}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? "").slice(0, 80)}`);
+      }
+    }
+  }
+}
+
+if (require.main === module) main();
