@@ -3,10 +3,12 @@
 //   plan:   `npm run plan -- --stack prod` against the floor (start Node, load the SDKs); target <= 2x
 //   tests:  the whole `npm test` (type-check + mocha); target < 30 s
 //   policy: tools/bench/policy.ts (offline checker vs YAML parsing), when present
+//   mutation: the last `npm run mutate` score (it is too slow to run here), when present
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { printReport } from "./mutation-report";
 
 const ROOT = path.resolve(__dirname, "..");
 const NODE = process.execPath;
@@ -71,6 +73,7 @@ function main() {
     const res = spawnSync(NODE, ["-r", "./tools/register.js", policyBench], { cwd: ROOT, stdio: "inherit" });
     if (res.status !== 0) process.exitCode = 1;
   }
+  if (!skip.has("mutation") && !printReport()) console.log("mutation score: no report yet (npm run mutate)");
 }
 
 main();

@@ -25,16 +25,20 @@ export interface Tally {
   survived: number;
   noCoverage: number;
   timeout: number;
+  /** Static mutants (ignoreStatic): never run, not scored. */
+  ignored: number;
+  /** Rejected by the type-checker, or broke the module: never a real defect, not scored. */
   invalid: number;
 }
 
 export function tally(mutants: Mutant[]): Tally {
-  const t: Tally = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, invalid: 0 };
+  const t: Tally = { killed: 0, survived: 0, noCoverage: 0, timeout: 0, ignored: 0, invalid: 0 };
   for (const m of mutants) {
     if (m.status === "Killed") t.killed++;
     else if (m.status === "Survived") t.survived++;
     else if (m.status === "NoCoverage") t.noCoverage++;
     else if (m.status === "Timeout") t.timeout++;
+    else if (m.status === "Ignored") t.ignored++;
     else t.invalid++;
   }
   return t;
@@ -46,25 +50,29 @@ export function score(t: Tally): number {
   return valid === 0 ? NaN : (100 * detected) / valid;
 }
 
-function main(): void {
-  const { values } = parseArgs({ options: { survivors: { type: "boolean" }, file: { type: "string", default: REPORT } } });
-  if (!fs.existsSync(values.file!)) {
-    console.error(`mutate:report: no report at ${path.relative(ROOT, values.file!)}. Fix: run \`npm run mutate\` first.`);
-    process.exitCode = 1;
-    return;
-  }
-  const report = JSON.parse(fs.readFileSync(values.file!, "utf8")) as Report;
-  console.log(`mutation report of ${fs.statSync(values.file!).mtime.toISOString()}`);
+/** Prints the score per area (and the survivors); false when there is no report yet. */
+export function printReport(file = REPORT, survivors = false): boolean {
+  if (!fs.existsSync(file)) return false;
+  const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
+  console.log(`mutation score (npm run mutate of ${fs.statSync(file).mtime.toISOString()}):`);
   for (const area of AREAS) {
     const files = Object.entries(report.files).filter(([f]) => f.startsWith(area));
     const t = tally(files.flatMap(([, f]) => f.mutants));
-    console.log(`${area.padEnd(16)} score ${score(t).toFixed(1).padStart(5)} %   killed ${t.killed}, timeout ${t.timeout}, survived ${t.survived}, no coverage ${t.noCoverage} (${t.invalid} rejected by tsc or ignored)`);
-    if (!values.survivors) continue;
+    console.log(`  ${area.padEnd(16)} ${score(t).toFixed(1).padStart(5)} %   killed ${t.killed}, timeout ${t.timeout}, survived ${t.survived}, no coverage ${t.noCoverage} (not scored: ${t.ignored} static, ${t.invalid} rejected by tsc)`);
+    if (!survivors) continue;
     for (const [f, { mutants }] of files) {
       for (const m of mutants.filter((x) => x.status === "Survived" || x.status === "NoCoverage")) {
-        console.log(`  ${f}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? "").slice(0, 80)}`);
+        console.log(`    ${f}:${m.location.start.line}:${m.location.start.column} ${m.status} ${m.mutatorName} -> ${JSON.stringify(m.replacement ?? "").slice(0, 80)}`);
       }
     }
+  }
+}
+
+function main(): void {
+  const { values } = parseArgs({ options: { survivors: { type: "boolean" }, file: { type: "string", default: REPORT } } });
+  if (!printReport(values.file, values.survivors)) {
+    console.error(`mutate:report: no report at ${path.relative(ROOT, values.file!)}. Fix: run \`npm run mutate\` first.`);
+    process.exitCode = 1;
   }
 }
 
