@@ -63,6 +63,9 @@ export interface PodSpecRef {
   kind: string;
   spec: Obj;
   path: string; // dotted path of the pod spec inside the object, e.g. `spec.template.spec`
+  /** The pod's metadata (annotations are PSS input: AppArmor) and its dotted path, e.g. `spec.template.metadata`. */
+  meta: Obj;
+  metaPath: string;
   containers: ContainerRef[];
   longRunning: boolean;
   /** Windows pods are exempt from the Linux-only restricted controls (seccomp, capabilities...). */
@@ -79,6 +82,9 @@ export function findPodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | und
   const spec = asObject(cur);
   if (!spec) return undefined;
   const pathStr = path.join(".");
+  const metaKeys = [...path.slice(0, -1), "metadata"];
+  let meta: unknown = obj;
+  for (const k of metaKeys) meta = asObject(meta)?.[k];
   const containers: ContainerRef[] = [];
   for (const ck of ["initContainers", "containers", "ephemeralContainers"] as const) {
     asArray(spec[ck]).forEach((c, index) => {
@@ -92,6 +98,8 @@ export function findPodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | und
     kind,
     spec,
     path: pathStr,
+    meta: asObject(meta) ?? {},
+    metaPath: metaKeys.join("."),
     containers,
     longRunning: isLongRunning(kind, spec),
     windows: asString(asObject(spec.os)?.name) === "windows",

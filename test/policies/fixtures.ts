@@ -8,10 +8,12 @@ export const TOKENS = {
   ReplicaSet: "kubernetes:apps/v1:ReplicaSet",
   Job: "kubernetes:batch/v1:Job",
   CronJob: "kubernetes:batch/v1:CronJob",
+  ReplicationController: "kubernetes:core/v1:ReplicationController",
+  PodTemplate: "kubernetes:core/v1:PodTemplate",
 } as const;
 export type WorkloadKind = keyof typeof TOKENS;
 export const ALL_KINDS = Object.keys(TOKENS) as WorkloadKind[];
-export const LONG_RUNNING: WorkloadKind[] = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"];
+export const LONG_RUNNING: WorkloadKind[] = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "PodTemplate"];
 
 export const GOOD_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/api:1.4.2";
 
@@ -53,6 +55,10 @@ export function workload(kind: WorkloadKind, podSpec: Record<string, any> = good
       return { apiVersion, kind, metadata, spec: { schedule: "0 * * * *", jobTemplate: { spec: { template: { spec: { restartPolicy: "OnFailure", ...spec } } } } } };
     case "Job":
       return { apiVersion, kind, metadata, spec: { template: { spec: { restartPolicy: "Never", ...spec } } } };
+    case "PodTemplate":
+      return { apiVersion, kind, metadata, template: { metadata: { labels: { app: name } }, spec } };
+    case "ReplicationController":
+      return { apiVersion, kind, metadata, spec: { selector: { app: name }, template: { metadata: { labels: { app: name } }, spec } } };
     default:
       return { apiVersion, kind, metadata, spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec } } };
   }
@@ -65,6 +71,8 @@ export function podSpecOf(obj: Record<string, any>): Record<string, any> {
       return obj.spec;
     case "CronJob":
       return obj.spec.jobTemplate.spec.template.spec;
+    case "PodTemplate":
+      return obj.template.spec;
     default:
       return obj.spec.template.spec;
   }
@@ -85,4 +93,6 @@ export const POD_PATH: Record<WorkloadKind, string> = {
   ReplicaSet: "spec.template.spec",
   Job: "spec.template.spec",
   CronJob: "spec.jobTemplate.spec.template.spec",
+  ReplicationController: "spec.template.spec",
+  PodTemplate: "template.spec",
 };

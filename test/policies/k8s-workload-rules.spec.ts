@@ -14,6 +14,7 @@ const msgs = (p: ResourceValidationPolicy, spec: Spec, kind: WorkloadKind = "Dep
 const WORKLOAD_RULES = [
   k.runAsNonRoot, k.imagePinned, k.imageAllowedRegistry, k.noSecretsInEnv, k.noPrivileged, k.noPrivilegeEscalation,
   k.dropAllCapabilities, k.seccompRuntimeDefault, k.noHostNamespaces, k.noHostPorts, k.noHostPath, k.resourcesSet, k.probesSet,
+  k.pssRestrictedVolumes, k.pssSeLinuxOptions, k.pssProcMount, k.pssSysctls, k.pssAppArmorProfile, k.pssHostProbesAndLifecycle,
 ] as ResourceValidationPolicy[];
 
 describe("kubernetes workload rules", () => {
@@ -50,8 +51,10 @@ describe("kubernetes workload rules", () => {
         assert.match(m[0], /Fix: /);
       });
     }
-    it("passes with runAsUser > 0 alone (kube-linter semantics)", () => {
-      assert.deepStrictEqual(msgs(k.runAsNonRoot, podWith((s) => (s.securityContext = { runAsUser: 1000 }))), []);
+    it("fails runAsUser > 0 alone: PSS restricted requires runAsNonRoot: true", () => {
+      const m = msgs(k.runAsNonRoot, podWith((s) => (s.securityContext = { runAsUser: 1000 })));
+      assert.strictEqual(m.length, 2); // init + app
+      assert.match(m[1], /containers\[0\]\.securityContext\.runAsNonRoot: .*PSS runAsNonRoot/);
     });
     it("passes with only container-level settings", () => {
       const spec = podWith((s) => {
@@ -63,7 +66,7 @@ describe("kubernetes workload rules", () => {
     it("container runAsUser 0 overrides the pod's non-root settings", () => {
       const m = msgs(k.runAsNonRoot, podWith((s) => (s.containers[0].securityContext.runAsUser = 0)));
       assert.strictEqual(m.length, 1);
-      assert.match(m[0], /containers\[0\]\.securityContext\.runAsUser: .*UID 0.*contradiction/);
+      assert.match(m[0], /containers\[0\]\.securityContext\.runAsUser: .*UID 0.*PSS runAsUser/);
     });
     it("container runAsNonRoot false overrides pod true when no UID is set", () => {
       const m = msgs(k.runAsNonRoot, podWith((s) => {
@@ -194,8 +197,9 @@ describe("kubernetes workload rules", () => {
         s.ephemeralContainers = [{ name: "dbg", image: "x:1" }];
       }));
       assert.strictEqual(m.length, 3);
-      assert.match(m.join("\n"), /not set \(defaults to true\)/);
-      assert.match(m.join("\n"), /is true/);
+      assert.match(m[1], /containers\[0\].*does not set allowPrivilegeEscalation: false \(it defaults to true\)/);
+      assert.match(m[0], /initContainers\[0\].*sets allowPrivilegeEscalation true/);
+      assert.match(m[2], /ephemeralContainers\[0\]/);
     });
     it("skips Windows pods", () => {
       assert.deepStrictEqual(msgs(k.noPrivilegeEscalation, podWith((s) => { s.os = { name: "windows" }; delete s.containers[0].securityContext.allowPrivilegeEscalation; })), []);
@@ -208,7 +212,9 @@ describe("kubernetes workload rules", () => {
       assert.strictEqual(m.length, 1);
       assert.ok(m[0].startsWith("spec.template.spec.containers[0].securityContext.capabilities.drop"));
     });
-    it("fails added capabilities other than NET_BIND_SERVICE (CAP_ prefix normalised)", () => {
+    it("fails added capabilities other than NET_BIND_SERVICE, compared exactly as admission does", () => {
+      const cap = msgs(k.dropAllCapabilities, podWith((s) => (s.containers[0].securityContext.capabilities.add = ["CAP_NET_BIND_SERVICE"])));
+      assert.strictEqual(cap.length, 1, "CAP_NET_BIND_SERVICE is not NET_BIND_SERVICE to pod-security-admission");
       const m = msgs(k.dropAllCapabilities, podWith((s) => (s.containers[0].securityContext.capabilities.add = ["NET_BIND_SERVICE", "CAP_SYS_ADMIN"])));
       assert.strictEqual(m.length, 1);
       assert.match(m[0], /add\[1\].*SYS_ADMIN/);
@@ -230,7 +236,8 @@ describe("kubernetes workload rules", () => {
       assert.match(m[0], /containers\[0\]\.securityContext\.seccompProfile\.type.*"Unconfined"/);
     });
     it("Localhost needs localhostProfile", () => {
-      assert.strictEqual(msgs(k.seccompRuntimeDefault, podWith((s) => (s.securityContext.seccompProfile = { type: "Localhost" }))).length, 2);
+      const m = msgs(k.seccompRuntimeDefault, podWith((s) => (s.securityContext.seccompProfile = { type: "Localhost" })));
+      assert.deepStrictEqual(m.map((x) => x.split(":")[0]), ["spec.template.spec.securityContext.seccompProfile.localhostProfile"]);
       assert.deepStrictEqual(msgs(k.seccompRuntimeDefault, podWith((s) => (s.securityContext.seccompProfile = { type: "Localhost", localhostProfile: "profiles/app.json" }))), []);
     });
     it("container-level profile alone passes", () => {
@@ -254,6 +261,15 @@ describe("kubernetes workload rules", () => {
     it("k8s-no-host-ports fails hostPort and passes containerPort only / hostPort 0", () => {
       assert.strictEqual(msgs(k.noHostPorts, podWith((s) => (s.containers[0].ports = [{ containerPort: 80, hostPort: 80 }]))).length, 1);
       assert.deepStrictEqual(msgs(k.noHostPorts, podWith((s) => (s.containers[0].ports = [{ containerPort: 80 }, { containerPort: 81, hostPort: 0 }]))), []);
+    });
+    it("k8s-no-host-ports checks init and ephemeral containers too, in every workload kind", () => {
+      for (const kind of ALL_KINDS) {
+        const m = msgs(k.noHostPorts, podWith((s) => {
+          s.initContainers[0].ports = [{ containerPort: 53, hostPort: 53 }];
+          s.ephemeralContainers = [{ name: "dbg", image: "x:1", ports: [{ containerPort: 9000, hostPort: 9000 }] }];
+        }), kind);
+        assert.deepStrictEqual(m.map((x) => x.split(":")[0]), [`${POD_PATH[kind]}.initContainers[0].ports[0].hostPort`, `${POD_PATH[kind]}.ephemeralContainers[0].ports[0].hostPort`], kind);
+      }
     });
     it("k8s-no-host-path fails a hostPath volume and names it", () => {
       const m = msgs(k.noHostPath, podWith((s) => s.volumes.push({ name: "docker", hostPath: { path: "/var/run/docker.sock" } })));

@@ -12,6 +12,13 @@ import { noHostPorts } from "./k8s-no-host-ports";
 import { noPrivilegeEscalation } from "./k8s-no-privilege-escalation";
 import { noPrivileged } from "./k8s-no-privileged";
 import { noSecretsInEnv } from "./k8s-no-secrets-in-env";
+import { pssAppArmorProfile } from "./k8s-pss-apparmor-profile";
+import { pssHostProbesAndLifecycle } from "./k8s-pss-host-probes-and-lifecycle";
+import { pssProcMount } from "./k8s-pss-proc-mount";
+import { pssRestrictedVolumes } from "./k8s-pss-restricted-volumes";
+import { pssSeLinuxOptions } from "./k8s-pss-selinux-options";
+import { pssSysctls } from "./k8s-pss-sysctls";
+import { workloadShape } from "./k8s-workload-shape";
 import { probesSet } from "./k8s-probes-set";
 import { rbacNoClusterAdminBinding } from "./k8s-rbac-no-cluster-admin-binding";
 import { rbacNoSecretRead } from "./k8s-rbac-no-secret-read";
@@ -37,6 +44,13 @@ export const kubernetesPolicies: (ResourceValidationPolicy | StackValidationPoli
   noHostNamespaces,
   noHostPorts,
   noHostPath,
+  pssRestrictedVolumes,
+  pssSeLinuxOptions,
+  pssProcMount,
+  pssSysctls,
+  pssAppArmorProfile,
+  pssHostProbesAndLifecycle,
+  workloadShape,
   ingressTls,
   resourcesSet,
   probesSet,
@@ -44,6 +58,7 @@ export const kubernetesPolicies: (ResourceValidationPolicy | StackValidationPoli
 
 export {
   dropAllCapabilities, imageAllowedRegistry, imagePinned, ingressTls, namespaceDefaultDeny, namespacePssEnforce,
-  noHostNamespaces, noHostPath, noHostPorts, noPrivilegeEscalation, noPrivileged, noSecretsInEnv, probesSet,
+  noHostNamespaces, noHostPath, noHostPorts, noPrivilegeEscalation, noPrivileged, noSecretsInEnv, probesSet, pssAppArmorProfile,
+  pssHostProbesAndLifecycle, pssProcMount, pssRestrictedVolumes, pssSeLinuxOptions, pssSysctls, workloadShape,
   rbacNoClusterAdminBinding, rbacNoSecretRead, rbacNoWildcards, resourcesSet, runAsNonRoot, seccompRuntimeDefault,
 };

@@ -1,33 +1,24 @@
 import { isWorkload, WORKLOADS_TEXT } from "../../lib/k8s";
-import { describeContainer, effectiveSecurityField, findPodSpec } from "../../lib/podspec";
+import { reportPss } from "../../lib/pss-rule";
 import { resourceRule } from "../../lib/rule";
-import { asObject, asString, show } from "../../lib/util";
+import { asObject, asString } from "../../lib/util";
 
 export const seccompRuntimeDefault = resourceRule("kubernetes", {
   name: "k8s-seccomp-runtime-default",
   item: "Checklist 7: Pod Security Standards (restricted): seccomp profile",
   summary:
-    "Every container of a Linux pod has an effective seccompProfile.type of RuntimeDefault or Localhost (with localhostProfile), set on the pod or the container (container wins).",
+    "PSS `seccompProfile_restricted`: in a Linux pod, every container has a seccompProfile.type of RuntimeDefault or Localhost, its own or the pod's, and no explicit other type anywhere (a pod-level Unconfined is refused even when every container overrides it). A Localhost profile must name localhostProfile (the API server requires it).",
   fix: "set securityContext.seccompProfile.type: RuntimeDefault on the pod",
   appliesTo: isWorkload,
   appliesToText: WORKLOADS_TEXT,
   check(ctx) {
-    const pod = findPodSpec(ctx.type, ctx.props);
+    const pod = reportPss(ctx, ["seccompProfile_restricted"]);
     if (!pod || pod.windows) return;
-    for (const c of pod.containers) {
-      const eff = effectiveSecurityField(pod.spec, c.container, "seccompProfile");
-      const path = eff.from === "pod" ? `${pod.path}.securityContext.seccompProfile` : `${c.path}.securityContext.seccompProfile`;
-      const profile = asObject(eff.value);
-      const type = asString(profile?.type);
-      if (eff.from === "unset") {
-        ctx.report(`${pod.path}.securityContext.seccompProfile`, `${describeContainer(c)} has no seccomp profile on the container or the pod (runs Unconfined)`);
-      } else if (type === "RuntimeDefault") {
-        continue;
-      } else if (type === "Localhost") {
-        const lp = asString(profile?.localhostProfile);
-        if (!lp) ctx.report(`${path}.localhostProfile`, `${describeContainer(c)} uses a Localhost seccomp profile without localhostProfile`, "set localhostProfile to the profile file, or use RuntimeDefault");
-      } else {
-        ctx.report(`${path}.type`, `${describeContainer(c)} has seccomp profile type ${show(profile ? profile.type : eff.value)}`);
+    const scopes = [{ path: pod.path, spec: pod.spec }, ...pod.containers.map((c) => ({ path: c.path, spec: c.container }))];
+    for (const s of scopes) {
+      const p = asObject(asObject(s.spec.securityContext)?.seccompProfile);
+      if (p?.type === "Localhost" && !asString(p.localhostProfile)) {
+        ctx.report(`${s.path}.securityContext.seccompProfile.localhostProfile`, "a Localhost seccomp profile without localhostProfile", "set localhostProfile to the profile file, or use RuntimeDefault");
       }
     }
   },
