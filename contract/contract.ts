@@ -7,7 +7,7 @@
  * renamed output or a changed shape, the patch for documentation only. A consumer reads
  * a platform of the same major whose minor is at least its own.
  */
-export const CONTRACT_VERSION = "1.0.0";
+export const CONTRACT_VERSION = "1.1.0";
 
 /** What one onboarded team gets. */
 export interface TeamContract {
@@ -21,6 +21,12 @@ export interface TeamContract {
   kubernetesGroup: string;
   /** The port the team's namespace admits from the ingress controller; serve on it. */
   appPort: number;
+  /**
+   * The team's DNS domain (`<team>.<platform domain>`, since contract 1.1.0). external-dns
+   * publishes records and cert-manager issues certificates only inside the platform's domain,
+   * so every Ingress host of the team sits under this name.
+   */
+  domain: string;
 }
 
 export interface PlatformContract {
@@ -71,8 +77,20 @@ export const CONTRACT_OUTPUTS: readonly ContractKey[] = [
   "teams",
 ];
 
-/** Outputs that are secret; everything else stays plain so consumers need no secrets access. */
+/**
+ * Outputs that are secret and meant for app teams; everything else stays plain so consumers
+ * need no secrets access. The platform publishes no other secret output at all: a
+ * StackReference hands a reader every output, so an operator credential in the outputs
+ * would reach every app repo (admin passwords live in Secrets Manager; see README).
+ */
 export const SECRET_CONTRACT_OUTPUTS: readonly ContractKey[] = ["kubeconfig"];
+
+/** Whether `host` is the team domain itself or a name under it (case-insensitive, no trailing dot). */
+export function hostInDomain(host: string, domain: string): boolean {
+  const h = host.toLowerCase();
+  const d = domain.toLowerCase();
+  return d.length > 0 && (h === d || h.endsWith(`.${d}`));
+}
 
 /** Whether a consumer built for `consumer` can read a platform that publishes `producer`. */
 export function isCompatible(producer: string, consumer: string = CONTRACT_VERSION): boolean {

@@ -35,6 +35,11 @@ const GIT_PATH = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._\/-]+$/;
 const GIT_REVISION = /^[A-Za-z0-9._\/-]{1,255}$/;
 const SLACK_CHANNEL = /^[a-z0-9][a-z0-9_-]{0,79}$/;
 const NAMESPACE_GLOB = /^[a-z0-9*]([-a-z0-9*]{0,61}[a-z0-9*])?$/;
+// GitHub owner/repository names: https://docs.github.com/en/repositories (alphanumerics, '-', '_', '.').
+const GITHUB_REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
+const OIDC_PROVIDER_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:oidc-provider\/token\.actions\.githubusercontent\.com$/;
+/** Days before the end of EKS standard support from which every run warns. */
+export const SUPPORT_WARNING_DAYS = 60;
 /** Keys whose values are credentials: they must be set with `pulumi config set --secret`. */
 export const SECRET_KEYS = ["gitopsRepoPassword", "slackToken", "oidcClientSecret"] as const;
 export type SecretKey = (typeof SECRET_KEYS)[number];
@@ -139,6 +144,12 @@ const rawSchema = z
     observabilityRetentionDays: z.coerce.number().int("must be a whole number").min(1, "must be >= 1").max(3650, "must be <= 3650").optional(),
     // App teams (issue 5).
     teams: z.array(teamSchema).optional(),
+    // CI access (issue 10): the preview and drift roles GitHub Actions assume.
+    githubRepository: z.string().regex(GITHUB_REPOSITORY, "must be the GitHub repository of this program as owner/name, such as acme/platform").optional(),
+    githubOidcProviderArn: z.string().regex(OIDC_PROVIDER_ARN, "must be the ARN of the account's IAM OIDC provider for token.actions.githubusercontent.com").optional(),
+    githubDefaultBranch: z.string().regex(GIT_REVISION, "must be a branch name such as main").optional(),
+    // The EKS support tripwire's hotfix override: the reason, logged on every run.
+    kubernetesSupportOverride: z.string().min(15, "must state the reason (at least 15 characters), e.g. \"hotfix INC-123 before the 1.36 upgrade\"").optional(),
   })
   .strict();
 
@@ -202,10 +213,14 @@ export interface PlatformConfig {
   observability: { retentionDays: number };
   /** Onboarded app teams: each gets a namespace, RBAC, an AppProject and ECR repositories. */
   teams: TeamConfig[];
+  /** GitHub Actions' preview and drift roles; unset means none are created. */
+  ci?: { repository: string; oidcProviderArn?: string; defaultBranch: string };
+  /** Non-fatal findings (EKS support ending, an override in use): logged by loadConfig. */
+  warnings: string[];
 }
 
 /** Service keys without a per-environment default (optional, or derived from other keys). */
-type NoProfileKey = "acmeEmail" | "gitopsRepoUrl" | "gitopsRepoUsername" | SecretKey | "slackChannel" | "oidcIssuer" | "oidcClientId" | "teams";
+type NoProfileKey = "acmeEmail" | "gitopsRepoUrl" | "gitopsRepoUsername" | SecretKey | "slackChannel" | "oidcIssuer" | "oidcClientId" | "teams" | "githubRepository" | "githubOidcProviderArn" | "githubDefaultBranch" | "kubernetesSupportOverride";
 type Profile = Required<Omit<RawConfig, "environment" | "region" | "domain" | "hostedZoneId" | "clusterName" | "tags" | NoProfileKey>>;
 
 /** Defaults every environment shares. */
@@ -292,6 +307,8 @@ export interface ParseOptions {
   stack?: string;
   /** The date against which EKS standard support is judged (tests pin it). */
   now?: Date;
+  /** Running in CI (default: env CI=true): a version past standard support fails only there. */
+  ci?: boolean;
 }
 
 /**
@@ -334,17 +351,9 @@ export function parseConfig(raw: Record<string, unknown>, opts: ParseOptions = {
   const p = PROFILES[r.environment];
   const pick = <K extends keyof typeof p>(k: K): NonNullable<(typeof p)[K]> => (r[k as keyof RawConfig] ?? p[k]) as NonNullable<(typeof p)[K]>;
 
-  const now = opts.now ?? new Date();
+  const warnings: string[] = [];
   const kubernetesVersion = pick("kubernetesVersion");
-  const supportEnd = EKS_STANDARD_SUPPORT_END[kubernetesVersion];
-  const supported = Object.entries(EKS_STANDARD_SUPPORT_END)
-    .filter(([, end]) => new Date(`${end}T23:59:59Z`) >= now)
-    .map(([v]) => v);
-  if (!supportEnd) {
-    problems.push(`${key(["kubernetesVersion"])}: ${JSON.stringify(kubernetesVersion)} is not an EKS version this program knows. Fix: use one in standard support: ${supported.join(", ")}.`);
-  } else if (new Date(`${supportEnd}T23:59:59Z`) < now) {
-    problems.push(`${key(["kubernetesVersion"])}: ${kubernetesVersion} left EKS standard support on ${supportEnd}. Fix: upgrade to ${supported.join(" or ")}.`);
-  }
+  checkSupport(kubernetesVersion, r.kubernetesSupportOverride, { now: opts.now ?? new Date(), ci: opts.ci ?? process.env.CI === "true" }, key, problems, warnings);
 
   const vpcCidr = pick("vpcCidr");
   const serviceCidr = pick("serviceCidr");
@@ -493,7 +502,36 @@ export function parseConfig(raw: Record<string, unknown>, opts: ParseOptions = {
     oidc: r.oidcIssuer && r.oidcClientId && r.oidcClientSecret ? { issuer: r.oidcIssuer, clientId: r.oidcClientId, clientSecret: pulumi.secret(r.oidcClientSecret) } : undefined,
     observability: { retentionDays },
     teams: r.teams ?? [],
+    ci: r.githubRepository ? { repository: r.githubRepository, oidcProviderArn: r.githubOidcProviderArn, defaultBranch: r.githubDefaultBranch ?? "main" } : undefined,
+    warnings,
   };
+}
+
+/**
+ * The EKS support tripwire. A version past standard support fails in CI only (env CI=true),
+ * so a deploy cannot slide into paid extended support unnoticed, while an operator's local
+ * run still works; `kubernetesSupportOverride` (a reason, logged on every run) lets a hotfix
+ * through CI. From SUPPORT_WARNING_DAYS before the end, every run warns.
+ */
+function checkSupport(version: string, override: string | undefined, when: { now: Date; ci: boolean }, key: (p: PropertyKey[]) => string, problems: string[], warnings: string[]) {
+  const end = EKS_STANDARD_SUPPORT_END[version];
+  const endOf = (d: string) => new Date(`${d}T23:59:59Z`);
+  const supported = Object.entries(EKS_STANDARD_SUPPORT_END).filter(([, d]) => endOf(d) >= when.now).map(([v]) => v);
+  if (!end) {
+    problems.push(`${key(["kubernetesVersion"])}: ${JSON.stringify(version)} is not an EKS version this program knows. Fix: use one in standard support: ${supported.join(", ")}.`);
+    return;
+  }
+  const daysLeft = Math.floor((endOf(end).getTime() - when.now.getTime()) / 86_400_000);
+  const upgrade = `upgrade to ${supported.join(" or ") || "a newer version (add it to EKS_STANDARD_SUPPORT_END)"}`;
+  if (endOf(end) < when.now) {
+    const msg = `${key(["kubernetesVersion"])}: ${version} left EKS standard support on ${end}`;
+    if (override) warnings.push(`${msg}; allowed by ${key(["kubernetesSupportOverride"])}: ${JSON.stringify(override)}. Remove the override once you ${upgrade}.`);
+    else if (when.ci) problems.push(`${msg}. Fix: ${upgrade}; for an urgent fix meanwhile, set ${key(["kubernetesSupportOverride"])} to the reason (it is logged on every run).`);
+    else warnings.push(`${msg}; CI (CI=true) refuses it. Fix: ${upgrade}.`);
+    return;
+  }
+  if (override) warnings.push(`${key(["kubernetesSupportOverride"])}: is set but ${version} is still in standard support (until ${end}). Fix: remove it.`);
+  if (daysLeft <= SUPPORT_WARNING_DAYS) warnings.push(`${key(["kubernetesVersion"])}: ${version} leaves EKS standard support on ${end} (${daysLeft} days). Fix: ${upgrade.replace(`${version} or `, "")} before then; CI refuses ${version} after that date.`);
 }
 
 /**
@@ -531,6 +569,7 @@ export function loadConfig(opts: ParseOptions = {}): PlatformConfig {
     throw new ConfigError(plainSecrets.map((k) => `${project}:${k}: is a credential but is stored in plain text. Fix: \`pulumi config set --secret ${k} <value>\`.`));
   }
   const cfg = parseConfig(decodeConfigMap(all, project), { stack: pulumi.getStack(), ...opts });
+  for (const w of cfg.warnings) void pulumi.log.warn(w);
   // Secret values come from Pulumi's own secret reader, so they stay secret end to end.
   const config = new pulumi.Config(project);
   if (cfg.gitops.credentials) cfg.gitops.credentials.password = config.requireSecret("gitopsRepoPassword");

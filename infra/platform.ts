@@ -1,5 +1,6 @@
 // The architecture, top to bottom: config in, components composed, outputs out.
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { DefaultStorageClass, EksAddons, addonSpecs } from "./core/addons";
 import { EksCluster } from "./core/cluster";
 import { ConfigError, PlatformConfig, loadConfig } from "./config";
@@ -11,6 +12,11 @@ import { CONTRACT_VERSION } from "../contract/contract";
 import { OTLP_PORTS } from "./observability/alloy";
 import { NAMESPACES, platformServices } from "./services";
 import { Team } from "./teams/team";
+import { CiAccess } from "./core/ci-access";
+import { GRAFANA_ADMIN_SECRET } from "./observability/grafana";
+
+/** The Kubernetes Secrets the program creates (argocd.ts, grafana.ts): drift may read these back, nothing else. */
+export const PROGRAM_SECRET_NAMES = ["argocd-redis", "argocd-notifications-secret", "argocd-oidc", "gitops-repository", GRAFANA_ADMIN_SECRET];
 
 export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Record<string, unknown>> {
   const provider = new aws.Provider("aws", { region: cfg.region as aws.Region, defaultTags: { tags: cfg.tags } });
@@ -100,6 +106,7 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
   const teams = cfg.teams.map((team) => new Team(`team-${team.name}`, {
     team,
     clusterName: cluster.name,
+    platformDomain: cfg.dns.domain,
     vpcCidr: cfg.vpcCidr,
     ingressNamespace: NAMESPACES.ingress,
     observabilityNamespace: NAMESPACES.observability,
@@ -110,6 +117,18 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
     protect: cfg.protect,
     dependsOn: [nodes, addons],
   }, withAws));
+
+  // GitHub Actions' preview and drift identities (read and Kubernetes dry-run only).
+  const ci = cfg.ci && new CiAccess("ci-access", {
+    repository: cfg.ci.repository,
+    defaultBranch: cfg.ci.defaultBranch,
+    oidcProviderArn: cfg.ci.oidcProviderArn,
+    clusterName: cluster.name,
+    secretArns: [services.outputs.argocdAdminSecretArn, services.outputs.grafanaAdminSecretArn] as pulumi.Output<string>[],
+    kubernetesSecretNames: PROGRAM_SECRET_NAMES,
+    provider: cluster.provider,
+    dependsOn: [nodes, addons],
+  }, withAws);
 
   // Outputs app repos rely on are the contract (contract/contract.ts); the rest are for operators.
   return {
@@ -133,6 +152,7 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
     karpenterInterruptionQueue: karpenter.queueName,
     defaultStorageClass: storage.name,
     kubeconfig: cluster.kubeconfig,
+    ...(ci ? { ciPreviewRoleArn: ci.roleArns.preview, ciDriftRoleArn: ci.roleArns.drift } : {}),
     ...services.outputs,
     teams: Object.fromEntries(teams.map((t) => [t.namespace, {
       namespace: t.namespace,
@@ -140,6 +160,7 @@ export async function platform(cfg: PlatformConfig = loadConfig()): Promise<Reco
       kubernetesGroup: t.kubernetesGroup,
       appPort: t.appPort,
       ecrRepositories: t.ecrRepositories,
+      domain: t.domain,
     }])),
   };
 }

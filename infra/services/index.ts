@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Alloy, ClusterExporters, OTLP_PORTS } from "../observability/alloy";
+import { AdminCredentials } from "./admin-credentials";
 import { ArgoCd } from "./argocd";
 import { CLUSTER_ISSUERS, CertManager } from "./cert-manager";
 import { EksCluster } from "../core/cluster";
@@ -233,13 +234,20 @@ export function platformServices(ctx: ServicesContext): PlatformServices {
     dependsOn: [namespaces.observability],
   }, withAws);
 
+  // Admin passwords go to Secrets Manager; the stack (which app repos read) holds only ARNs.
+  const admin = new AdminCredentials("admin-credentials", {
+    clusterName: cfg.clusterName,
+    passwords: { argocd: argocd.adminPassword, grafana: grafana.adminPassword },
+    protect: cfg.protect,
+  }, { providers: [ctx.awsProvider] });
+
   return {
     argocdChart: argocd.chart,
     outputs: {
       argocdUrl: argocd.url,
-      argocdAdminPassword: argocd.adminPassword,
+      argocdAdminSecretArn: admin.arns.argocd,
       grafanaUrl: grafana.url,
-      grafanaAdminPassword: grafana.adminPassword,
+      grafanaAdminSecretArn: admin.arns.grafana,
       clusterIssuers: certManager.issuerNames,
       ingressClass: traefik.ingressClass,
       otlpGrpcEndpoint: alloy.otlpGrpc,

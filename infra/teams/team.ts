@@ -7,6 +7,8 @@ import { SecureNamespace, TENANT_LABEL } from "../services/namespace";
 export interface TeamArgs {
   team: TeamConfig;
   clusterName: pulumi.Input<string>;
+  /** The platform's DNS domain: the team gets `<team>.<domain>` (contract TeamContract.domain). */
+  platformDomain: string;
   vpcCidr: string;
   /** Namespace of the ingress controller, the only source of inbound traffic. */
   ingressNamespace: string;
@@ -53,6 +55,7 @@ export class Team extends pulumi.ComponentResource {
   public readonly appProject: string;
   public readonly kubernetesGroup: string;
   public readonly appPort: number;
+  public readonly domain: string;
   public readonly ecrRepositories: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: TeamArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -63,6 +66,7 @@ export class Team extends pulumi.ComponentResource {
     this.appProject = `team-${t.name}`;
     this.kubernetesGroup = teamGroup(t.name);
     this.appPort = t.appPort;
+    this.domain = `${t.name}.${args.platformDomain}`;
     const appPorts = [{ port: t.appPort }];
 
     const ns = new SecureNamespace(`${name}-ns`, {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as path from "path";
 import type * as Contract from "../../contract";
-import { CONTRACT_OUTPUTS, CONTRACT_VERSION, SECRET_CONTRACT_OUTPUTS, isCompatible, parseVersion } from "../../contract";
+import { CONTRACT_OUTPUTS, CONTRACT_VERSION, SECRET_CONTRACT_OUTPUTS, hostInDomain, isCompatible, parseVersion } from "../../contract";
 import { ROOT, RunResult, runProgram } from "../../tools/harness";
 import { PLATFORM_OUTPUTS, PLATFORM_STACK } from "../fixtures/platform";
 
@@ -84,11 +84,25 @@ describe("contract: versions", () => {
     assert.ok(parseVersion(CONTRACT_VERSION), "CONTRACT_VERSION is not MAJOR.MINOR.PATCH");
   });
 
-  it("lists every output once, and only kubeconfig as secret", () => {
+  // What the real program publishes against this list is checked in test/infra/teams.spec.ts.
+  it("lists every output once, each secret one among them", () => {
     assert.strictEqual(new Set(CONTRACT_OUTPUTS).size, CONTRACT_OUTPUTS.length);
-    assert.deepStrictEqual([...CONTRACT_OUTPUTS].sort(), Object.keys(PLATFORM_OUTPUTS).sort());
-    assert.deepStrictEqual([...SECRET_CONTRACT_OUTPUTS], ["kubeconfig"]);
+    for (const k of SECRET_CONTRACT_OUTPUTS) assert.ok(CONTRACT_OUTPUTS.includes(k), k);
   });
+
+  const domains: [string, string, boolean][] = [
+    ["orders-api.orders.dev.platform.example.com", "orders.dev.platform.example.com", true],
+    ["ORDERS-API.orders.dev.platform.example.com", "orders.dev.platform.example.com", true],
+    ["orders.dev.platform.example.com", "orders.dev.platform.example.com", true],
+    ["orders.dev.example.com", "orders.dev.platform.example.com", false],
+    ["evilorders.dev.platform.example.com", "orders.dev.platform.example.com", false],
+    ["orders.dev.platform.example.com.evil.com", "orders.dev.platform.example.com", false],
+    ["x.payments.dev.platform.example.com", "orders.dev.platform.example.com", false],
+    ["anything.example.com", "", false],
+  ];
+  for (const [host, domain, ok] of domains) {
+    it(`host ${host} ${ok ? "lies" : "does not lie"} inside ${JSON.stringify(domain)}`, () => assert.strictEqual(hostInDomain(host, domain), ok));
+  }
 });
 
 describe("contract: PlatformReference under mocks", () => {
@@ -163,6 +177,37 @@ describe("contract: failures name the output, the version or the team, and the f
       /publishes contract 1\.1\.0, this app reads contract 1\.2\.0/,
       /Fix: upgrade the platform stack/,
     );
+  });
+
+  // Defect: a reader that hands values out before the version check lets an app build
+  // resources from an incompatible platform's outputs.
+  it("hands out no value, and open() never resolves, against an incompatible platform", async () => {
+    const seen: unknown[] = [];
+    let opened = false;
+    await rejects(
+      withPlatform({ ...PLATFORM_OUTPUTS, contractVersion: "2.0.0" }, (c, p) => {
+        for (const k of CONTRACT_OUTPUTS) p.output(k).apply((v) => seen.push([k, v]));
+        p.team("orders").apply((v) => seen.push(["team", v]));
+        c.PlatformReference.open("platform-2", { stack: STACK }).then(() => (opened = true), () => undefined);
+        return { name: p.clusterName };
+      }, "1.0.0"),
+      /contract 2\.0\.0/,
+    );
+    assert.deepStrictEqual(seen, []);
+    assert.strictEqual(opened, false);
+  });
+
+  it("open() resolves on a compatible platform, before any value is read", async () => {
+    const r = await withPlatform(PLATFORM_OUTPUTS, (c) => ({ name: c.PlatformReference.open("platform-2", { stack: STACK }).then((p) => p.clusterName) }));
+    assert.strictEqual(r.outputs.name, PLATFORM_OUTPUTS.clusterName);
+  });
+
+  it("a host outside the team's domain is refused, a label is placed under it", async () => {
+    const r = await withPlatform(PLATFORM_OUTPUTS, (_c, p) => ({ label: p.host("orders", "api"), full: p.host("orders", "web.orders.dev.platform.example.com") }));
+    assert.strictEqual(r.outputs.label, "api.orders.dev.platform.example.com");
+    assert.strictEqual(r.outputs.full, "web.orders.dev.platform.example.com");
+    await rejects(withPlatform(PLATFORM_OUTPUTS, (_c, p) => ({ h: p.host("orders", "orders.dev.example.com") })), /outside team "orders"'s domain orders\.dev\.platform\.example\.com/, /Fix:/);
+    await rejects(withPlatform(PLATFORM_OUTPUTS, (_c, p) => ({ h: p.host("orders", "api.payments.dev.platform.example.com") })), /outside team "orders"/);
   });
 
   it("gates every value, not just the first read", async () => {

@@ -208,11 +208,12 @@ describe("examples/app: the orders-api stack", () => {
     const ing = only(r, K.ingress);
     assert.strictEqual(ing.spec.ingressClassName, PLATFORM.ingressClass);
     assert.strictEqual(ing.metadata.annotations["cert-manager.io/cluster-issuer"], "letsencrypt-prod");
-    assert.ok(PLATFORM.clusterIssuers.includes("letsencrypt-prod"));
-    assert.deepStrictEqual(ing.spec.tls, [{ hosts: ["orders.dev.example.com"], secretName: "orders-api-tls" }]);
-    assert.deepStrictEqual(ing.spec.rules.map((x: any) => x.host), ["orders.dev.example.com"]);
+    // The host is the configured label under the domain the platform publishes for the team.
+    const host = `orders-api.${PLATFORM.teams.orders.domain}`;
+    assert.deepStrictEqual(ing.spec.tls, [{ hosts: [host], secretName: "orders-api-tls" }]);
+    assert.deepStrictEqual(ing.spec.rules.map((x: any) => x.host), [host]);
     assert.deepStrictEqual(ing.spec.rules[0].http.paths[0].backend, { service: { name: only(r, K.service).metadata.name, port: { name: "http" } } });
-    assert.strictEqual(r.outputs.url, "https://orders.dev.example.com");
+    assert.strictEqual(r.outputs.url, `https://${host}`);
   });
 
   it("scales on CPU between replicas (2) and maxReplicas (autoscaling/v2)", () => {
@@ -307,6 +308,22 @@ describe("examples/app: against the real platform program's outputs", () => {
     assert.deepStrictEqual(p.skipped, [], show(p));
   });
 
+  // Defect: the example's host sat outside the platform's domain, so external-dns (domain
+  // filter) published no record and the DNS-01 issuer (zone selector) issued no certificate.
+  it("the Ingress host lies inside the domain external-dns and the issuer serve", () => {
+    const host: string = only(app, K.ingress).spec.rules[0].host;
+    const dns = platform.resources.find((x) => x.type === "kubernetes:helm.sh/v4:Chart" && String((x.inputs as any).chart).endsWith("external-dns"))!;
+    const filters: string[] = (dns.inputs as any).values.domainFilters;
+    assert.ok(filters.length > 0, "external-dns has no domain filter");
+    assert.ok(filters.some((d) => host.endsWith(`.${d}`)), `${host} is outside external-dns's domains ${filters.join(", ")}`);
+    const issuers = platform.resources.filter((x) => x.type === "kubernetes:cert-manager.io/v1:ClusterIssuer");
+    assert.ok(issuers.length > 0);
+    for (const i of issuers) {
+      const zones: string[] = (i.inputs as any).spec.acme.solvers.flatMap((s: any) => s.selector?.dnsZones ?? []);
+      assert.ok(zones.some((z) => host.endsWith(`.${z}`)), `${host} is outside the issuer's zones ${zones.join(", ")}`);
+    }
+  });
+
   it("the team namespace admits the ingress controller and allows OTLP egress on the ports the app uses", () => {
     const ns = (platform.outputs.teams as PlatformContract["teams"]).orders.namespace;
     const specs = platform.resources
@@ -364,8 +381,8 @@ describe("examples/app: bad config and contract failures are named", () => {
   });
 
   it("names a missing required key and a missing secret, all problems at once", async () => {
-    const msg = await fails(runApp({ host: undefined, databasePassword: undefined, imageTag: "latest" }), "ConfigError", /3 problems/);
-    assert.match(msg, /orders-app:host: required\. Fix: pulumi config set orders-app:host/);
+    const msg = await fails(runApp({ platformStack: undefined, databasePassword: undefined, imageTag: "latest" }), "ConfigError", /3 problems/);
+    assert.match(msg, /orders-app:platformStack: required\. Fix: pulumi config set orders-app:platformStack/);
     assert.match(msg, /orders-app:databasePassword: required \(secret\)\. Fix: pulumi config set --secret/);
     assert.match(msg, /orders-app:imageTag/);
   });
@@ -391,7 +408,21 @@ describe("examples/app: bad config and contract failures are named", () => {
     await fails(runApp({ clusterIssuer: "vault" }), "ConfigError", /orders-app:clusterIssuer: "vault" is not a ClusterIssuer of the platform \(it has: letsencrypt-staging, letsencrypt-prod\)/);
   });
 
-  it("a platform on another contract major", async () => {
-    await fails(runApp({}, { ...PLATFORM, contractVersion: "2.0.0" }), "ContractError", /publishes contract 2\.0\.0/);
+  it("a platform on another contract major: fails before registering its provider or any object", async () => {
+    const e = await runApp({}, { ...PLATFORM, contractVersion: "2.0.0" }).then(() => assert.fail("expected the run to fail"), (err: Error) => err);
+    assert.strictEqual(e.name, "ContractError", e.message);
+    assert.match(e.message, /publishes contract 2\.0\.0/);
+    // Only the stack itself was registered (a StackReference is a read): no provider, no object.
+    const registered = (e as Error & { registeredTypes: string[] }).registeredTypes;
+    assert.deepStrictEqual(registered, ["pulumi:pulumi:Stack"]);
+  });
+
+  it("a host outside the team's domain: ContractError naming the domain (no DNS record, no certificate there)", async () => {
+    await fails(runApp({ host: "orders.dev.example.com" }), "ContractError", /host "orders\.dev\.example\.com" is outside team "orders"'s domain orders\.dev\.platform\.example\.com/, /Fix: use a name under/);
+  });
+
+  it("a full host inside the team's domain is used as given", async () => {
+    const r = await runApp({ host: "api.orders.dev.platform.example.com" });
+    assert.strictEqual(only(r, K.ingress).spec.rules[0].host, "api.orders.dev.platform.example.com");
   });
 });

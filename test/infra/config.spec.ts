@@ -20,9 +20,9 @@ const NOW = new Date("2026-11-27T12:00:00Z");
 const BASE = { environment: "dev", region: "eu-west-1", domain: "dev.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
 const GROUP = { name: "system", instanceTypes: ["m7i.large"], minSize: 1, desiredSize: 2, maxSize: 3 };
 
-function problems(raw: Record<string, unknown>): string[] {
+function problems(raw: Record<string, unknown>, ci = true): string[] {
   try {
-    parseConfig(raw, { now: NOW });
+    parseConfig(raw, { now: NOW, ci });
   } catch (e) {
     assert.ok(e instanceof ConfigError, `expected ConfigError, got ${e}`);
     return (e as ConfigError).problems;
@@ -76,7 +76,7 @@ describe("config: malformed input is rejected with the key named", () => {
   it("a VPC too small for the subnet plan", () => rejects({ ...BASE, vpcCidr: "10.0.0.0/24" }, "platform:vpcCidr", "/16../20"));
   it("a service CIDR inside the VPC", () => rejects({ ...BASE, vpcCidr: "10.0.0.0/16", serviceCidr: "10.0.0.0/20" }, "platform:serviceCidr", "overlaps"));
   it("an unknown Kubernetes version", () => rejects({ ...BASE, kubernetesVersion: "1.30" }, "platform:kubernetesVersion", "1.35"));
-  it("a version past EKS standard support", () => rejects({ ...BASE, kubernetesVersion: "1.33" }, "platform:kubernetesVersion", "2026-07-29", "upgrade"));
+  it("a version past EKS standard support, in CI", () => rejects({ ...BASE, kubernetesVersion: "1.33" }, "platform:kubernetesVersion", "2026-07-29", "upgrade", "kubernetesSupportOverride"));
   it("the whole internet on prod's public endpoint", () =>
     rejects({ ...BASE, environment: "prod", endpointPublicAccessCidrs: ["0.0.0.0/0"] }, "platform:endpointPublicAccessCidrs[0]", "whole internet"));
   it("a malformed allowlist entry", () => rejects({ ...BASE, endpointPublicAccessCidrs: ["203.0.113.0"] }, "platform:endpointPublicAccessCidrs[0]", "CIDR"));
@@ -158,6 +158,53 @@ describe("config: subnet plan", () => {
   }
   it("tells Graviton instance types from x86", () => {
     assert.deepStrictEqual(["m7g.large", "c6gn.xlarge", "t4g.small", "m7i.large", "g5.xlarge", "r8gd.2xlarge"].map(architectureOf), ["arm64", "arm64", "arm64", "x86_64", "x86_64", "arm64"]);
+  });
+});
+
+describe("config: the EKS support tripwire", () => {
+  const at = (day: string, raw: Record<string, unknown>, ci: boolean) => parseConfig({ ...BASE, ...raw }, { now: new Date(`${day}T12:00:00Z`), ci });
+  // 1.34 leaves standard support on 2026-12-02 (EKS_STANDARD_SUPPORT_END).
+  it("warns from 60 days before the end, in CI and out, without failing", () => {
+    for (const ci of [true, false]) {
+      const w = at("2026-11-30", { kubernetesVersion: "1.34" }, ci).warnings;
+      assert.strictEqual(w.length, 1, w.join("\n"));
+      assert.match(w[0], /platform:kubernetesVersion: 1\.34 leaves EKS standard support on 2026-12-02 \(2 days\)/);
+    }
+    assert.strictEqual(at("2026-10-03", { kubernetesVersion: "1.34" }, true).warnings.length, 1, "60 days before");
+    assert.deepStrictEqual(at("2026-10-02", { kubernetesVersion: "1.34" }, true).warnings, [], "61 days before");
+  });
+
+  it("past the end: fails in CI, only warns outside it", () => {
+    assert.throws(() => at("2026-12-03", { kubernetesVersion: "1.34" }, true), (e: ConfigError) => e.problems.some((p) => /1\.34 left EKS standard support on 2026-12-02\. Fix: upgrade to 1\.35/.test(p)));
+    const w = at("2026-12-03", { kubernetesVersion: "1.34" }, false).warnings;
+    assert.deepStrictEqual(w.length, 1);
+    assert.match(w[0], /left EKS standard support.*CI \(CI=true\) refuses it/);
+  });
+
+  it("a hotfix override lets CI through, and says so with its reason", () => {
+    const reason = "hotfix INC-4711 before the 1.35 upgrade";
+    const cfg = at("2026-12-03", { kubernetesVersion: "1.34", kubernetesSupportOverride: reason }, true);
+    assert.strictEqual(cfg.kubernetesVersion, "1.34");
+    assert.strictEqual(cfg.warnings.length, 1);
+    assert.ok(cfg.warnings[0].includes(reason) && cfg.warnings[0].includes("platform:kubernetesSupportOverride"), cfg.warnings[0]);
+  });
+
+  it("an override without a reason, or one left behind, is named", () => {
+    rejects({ ...BASE, kubernetesSupportOverride: "hotfix" }, "platform:kubernetesSupportOverride", "reason");
+    assert.match(at("2026-11-30", { kubernetesSupportOverride: "hotfix INC-4711 leftover" }, true).warnings.join("\n"), /is set but 1\.35 is still in standard support.*Fix: remove it/);
+  });
+
+  it("the stacks run clean today (2026-11-30): the default 1.35 is far from its end", () => {
+    for (const env of ENVS) assert.deepStrictEqual(parseConfig(decodeConfigMap(loadStackConfig(env).config), { now: new Date("2026-11-30T12:00:00Z"), ci: true }).warnings, [], env);
+  });
+});
+
+describe("config: CI access keys", () => {
+  it("a repository that is not owner/name", () => rejects({ ...BASE, githubRepository: "https://github.com/acme/platform" }, "platform:githubRepository", "owner/name"));
+  it("an OIDC provider for another issuer", () => rejects({ ...BASE, githubOidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/gitlab.com" }, "platform:githubOidcProviderArn", "token.actions.githubusercontent.com"));
+  it("unset: no CI roles; set: the repository and main by default", () => {
+    assert.strictEqual(parseConfig(BASE, { now: NOW }).ci, undefined);
+    assert.deepStrictEqual(parseConfig({ ...BASE, githubRepository: "acme/platform" }, { now: NOW }).ci, { repository: "acme/platform", oidcProviderArn: undefined, defaultBranch: "main" });
   });
 });
 

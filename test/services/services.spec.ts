@@ -433,11 +433,12 @@ describe("platform services", function () {
       const locked = named(r, "kubernetes:argoproj.io/v1alpha1:AppProject", "argocd-default-project").inputs as any;
       assert.deepStrictEqual(locked.spec.sourceRepos, []);
     });
-    it("admin password: bcrypt hash into the chart as a secret, plaintext only as a secret output", () => {
+    it("admin password: bcrypt hash into the chart as a secret, plaintext only in Secrets Manager", () => {
       for (const env of ENVS) {
         assert.strictEqual(values(runs[env], "argo-cd").configs.secret.argocdServerAdminPassword, "[secret]");
-        assert.ok(runs[env].secretOutputs.includes("argocdAdminPassword"), env);
-        assert.ok(runs[env].secretOutputs.includes("grafanaAdminPassword"), env);
+        const versions = runs[env].resources.filter((x) => x.type === "aws:secretsmanager/secretVersion:SecretVersion");
+        assert.deepStrictEqual(versions.map((v) => (v.inputs as any).secretString), ["[secret]", "[secret]"], env);
+        for (const svc of ["argocd", "grafana"]) assert.match(String(runs[env].outputs[`${svc}AdminSecretArn`]), /^arn:aws:secretsmanager:/, `${env} ${svc}`);
       }
       assert.strictEqual(values(runs.prod, "grafana").admin.existingSecret, "grafana-admin");
     });

@@ -9,6 +9,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { pulumiArgs } from "../../tools/ci/pulumi";
 
 const ROOT = path.resolve(__dirname, "../..");
 const DIRS = [".github/workflows", "templates/app-repo/.github/workflows"];
@@ -19,21 +20,12 @@ const PROJECT = (YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf
 
 /**
  * Every third-party action the workflows may use, pinned to the commit its release tag points
- * to. Each SHA was read from the upstream repository's own tag (`git rev-parse <tag>^{commit}`,
- * checked to be on the default branch); docs/pipelines.md says how to update one.
+ * to, from the checked-in lock file. The file records for each action its tag, SHA and where
+ * the link was verified (the upstream repository's own tag, read in a clone); this test cannot
+ * reach GitHub, so what it proves is that every workflow uses exactly the recorded pins.
  */
-const VERIFIED_PINS: Record<string, { sha: string; version: string }> = {
-  "actions/checkout": { sha: "3d3c42e5aac5ba805825da76410c181273ba90b1", version: "v7.0.1" },
-  "actions/setup-node": { sha: "820762786026740c76f36085b0efc47a31fe5020", version: "v7.0.0" },
-  "actions/upload-artifact": { sha: "bbbca2ddaa5d8feaa63e36b76fdaad77386f024f", version: "v7.0.0" },
-  "actions/create-github-app-token": { sha: "1b10c78c7865c340bc4f6099eb2f838309f1e8c3", version: "v3.1.1" },
-  "pulumi/actions": { sha: "8e5e406f4007fca908480587cb9893c07090f58d", version: "v7.0.0" },
-  "aws-actions/configure-aws-credentials": { sha: "e6de054238d6b7531b4efff3b6587d9aade6a06c", version: "v6.2.3" },
-  "aws-actions/amazon-ecr-login": { sha: "03f1aad4c6c7ffd436567f42f9384779290529bd", version: "v2.1.7" },
-  "docker/setup-buildx-action": { sha: "37fe631027851001ddb9b187196cc803df7f5f0e", version: "v4.3.0" },
-  "docker/build-push-action": { sha: "53b7df96c91f9c12dcc8a07bcb9ccacbed38856a", version: "v7.3.0" },
-  "aquasecurity/trivy-action": { sha: "ed142fd0673e97e23eac54620cfb913e5ce36c25", version: "v0.36.0" },
-};
+const LOCK = JSON.parse(fs.readFileSync(path.join(ROOT, ".github/actions-lock.json"), "utf8")) as { actions: Record<string, { tag: string; sha: string; verified: string }> };
+const VERIFIED_PINS: Record<string, { sha: string; version: string }> = Object.fromEntries(Object.entries(LOCK.actions).map(([k, v]) => [k, { sha: v.sha, version: v.tag }]));
 
 // ---------------------------------------------------------------------------------------------
 // Loading
@@ -109,7 +101,8 @@ function stacksOf(job: Any): string[] {
 
 const WRITE_RULES: Record<string, { why: string; allowed: (job: Any) => boolean }> = {
   "id-token": { why: "only jobs that assume an AWS role through OIDC", allowed: (j) => stepsUsing(j, "aws-actions/configure-aws-credentials").length > 0 },
-  "pull-requests": { why: "only the job that comments on the pull request", allowed: (j) => stepsUsing(j, "pulumi/actions").some((s) => bool(s.with?.["comment-on-pr"])) },
+  "pull-requests": { why: "only the job that comments on the pull request", allowed: (j) => stepsOf(j).some((s) => /\bgh api\b[\s\S]*\/comments/.test(s.run ?? "")) },
+  "security-events": { why: "only the job that uploads SARIF to code scanning", allowed: (j) => stepsUsing(j, "github/codeql-action/upload-sarif").length > 0 },
   issues: { why: "only the job that opens the drift issue", allowed: (j) => stepsOf(j).some((s) => /\bgh issue\b/.test(s.run ?? "")) },
 };
 
@@ -263,25 +256,43 @@ function policyProblems(at: string, w: Any, stack: string): string[] {
   return p;
 }
 
-function pulumiProblems(wf: Workflow, id: string, job: Any, command: string): string[] {
+/** The packs and configs `npm run ci:pulumi` passes for a stack, read from its real argument list. */
+function argsPolicyProblems(at: string, args: string[], stack: string): string[] {
+  const after = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+  return policyProblems(at, { policyPacks: after("--policy-pack").join("\n"), policyPackConfigs: after("--policy-pack-config").join("\n") }, stack);
+}
+
+const CI_PULUMI = /npm run -s ci:pulumi -- (preview|up) --stack "\$STACK"([^\n]*)/;
+/** Steps that run `npm run ci:pulumi -- <command>`, with the flags after the stack. */
+const pulumiRuns = (job: Any) => stepsOf(job).map((s, i) => ({ s, i, m: CI_PULUMI.exec(s.run ?? "") })).filter((x) => x.m);
+
+function pulumiProblems(wf: Workflow, id: string, job: Any, command: string, flags: string[] = []): string[] {
   const p: string[] = [];
   const stacks = stacksOf(job);
   const steps = stepsOf(job);
-  const idx = steps.findIndex((s) => action(s) === "pulumi/actions");
-  if (idx < 0) return [`${where(wf, id)}: no pulumi/actions step`];
+  const install = steps.findIndex((s) => action(s) === "pulumi/actions");
+  const run = pulumiRuns(job).find((x) => x.m![1] === command);
+  if (install < 0) return [`${where(wf, id)}: no pulumi/actions step installing the CLI`];
+  if (!run) return [`${where(wf, id)}: no step runs npm run -s ci:pulumi -- ${command} --stack "$STACK"`];
   if (!stacks.length) p.push(`${where(wf, id)}: cannot tell which stack the job acts on (matrix.stack or environment)`);
-  const s = steps[idx];
-  const w = s.with ?? {};
-  if (w.command !== command) p.push(`${where(wf, id)}: pulumi/actions command must be ${command}, found ${w.command}`);
+  const w = steps[install].with ?? {};
+  if (w.command !== undefined) p.push(`${where(wf, id)}: pulumi/actions must only install the CLI (no command): it comments and summarises only when the command succeeds`);
   if (String(w["pulumi-version"]) !== PKG.dependencies["@pulumi/pulumi"]) p.push(`${where(wf, id)}: pulumi-version ${w["pulumi-version"]} should match @pulumi/pulumi ${PKG.dependencies["@pulumi/pulumi"]}`);
-  if (w["work-dir"] !== "./") p.push(`${where(wf, id)}: work-dir must be ./ (Pulumi.yaml)`);
-  if (s.env?.PULUMI_ACCESS_TOKEN !== "${{ secrets.PULUMI_ACCESS_TOKEN }}") p.push(`${where(wf, id)}: PULUMI_ACCESS_TOKEN must come from secrets.PULUMI_ACCESS_TOKEN on the pulumi step`);
+  const env = run.s.env ?? {};
+  if (env.PULUMI_ACCESS_TOKEN !== "${{ secrets.PULUMI_ACCESS_TOKEN }}") p.push(`${where(wf, id)}: PULUMI_ACCESS_TOKEN must come from secrets.PULUMI_ACCESS_TOKEN on the pulumi ${command} step`);
+  if (env.PULUMI_ORG !== "${{ vars.PULUMI_ORG }}") p.push(`${where(wf, id)}: PULUMI_ORG must be vars.PULUMI_ORG on the pulumi ${command} step`);
+  const stackEnv = String(env.STACK ?? "");
+  for (const f of flags) if (!run.m![2].split(/\s+/).includes(f)) p.push(`${where(wf, id)}: pulumi ${command} needs ${f}`);
+  if (/--skip-preview/.test(wf.raw.split("\n").filter((l) => !/^\s*#/.test(l)).join("\n"))) p.push(`${wf.file}: --skip-preview runs an update without the preview in which the policy packs stop it`);
   const aws = steps.findIndex((x) => action(x) === "aws-actions/configure-aws-credentials");
-  if (aws < 0 || aws > idx) p.push(`${where(wf, id)}: AWS credentials (OIDC) must be configured before pulumi ${command}`);
-  if (!steps.slice(0, idx).some((x) => /\bnpm ci\b|\.ci\/run/.test(x.run ?? ""))) p.push(`${where(wf, id)}: npm ci must run before pulumi (the program and the packs load from node_modules)`);
+  if (aws < 0 || aws > run.i) p.push(`${where(wf, id)}: AWS credentials (OIDC) must be configured before pulumi ${command}`);
+  if (install > run.i) p.push(`${where(wf, id)}: the CLI must be installed before pulumi ${command}`);
+  if (!steps.slice(0, run.i).some((x) => /\bnpm ci\b|\.ci\/run/.test(x.run ?? ""))) p.push(`${where(wf, id)}: npm ci must run before pulumi (the program and the packs load from node_modules)`);
   for (const stack of stacks) {
-    if (subst(String(w["stack-name"]), stack) !== `\${{ vars.PULUMI_ORG }}/${PROJECT}/${stack}`) p.push(`${where(wf, id)}: stack-name for ${stack} must be \${{ vars.PULUMI_ORG }}/${PROJECT}/${stack}, found ${w["stack-name"]}`);
-    p.push(...policyProblems(where(wf, id, `(${stack})`), w, stack));
+    if (subst(stackEnv, stack) !== stack) p.push(`${where(wf, id)}: the pulumi ${command} step's STACK must be ${stack}, found ${stackEnv}`);
+    const args = pulumiArgs(command as "preview" | "up", { stack, org: "org" });
+    if (args[2] !== `org/${PROJECT}/${stack}`) p.push(`${where(wf, id)}: ci:pulumi targets ${args[2]}, not org/${PROJECT}/${stack}`);
+    p.push(...argsPolicyProblems(where(wf, id, `(${stack})`), args, stack));
   }
   return p;
 }
@@ -295,6 +306,41 @@ function matrixRoleProblems(wf: Workflow, id: string, job: Any, prefix: string):
   }
   const roleArg = stepsUsing(job, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"];
   if (roleArg !== "${{ matrix.role }}") p.push(`${where(wf, id)}: role-to-assume must be the matrix row's role`);
+  return p;
+}
+
+/**
+ * A failed preview is seen: the pulumi step records its exit code instead of failing, the
+ * comment and summary run always and read its output, and only then does a step fail the job.
+ */
+function visiblePreviewProblems(wf: Workflow, id: string, job: Any): string[] {
+  const p: string[] = [];
+  const steps = stepsOf(job);
+  const run = pulumiRuns(job).find((x) => x.m![1] === "preview");
+  if (!run) return [`${where(wf, id)}: no pulumi preview step`];
+  const sid = run.s.id;
+  const log = /--log (\S+)/.exec(run.m![2])?.[1];
+  if (!sid || !/set \+e/.test(run.s.run) || !/echo "exit=\$\?" >> "\$GITHUB_OUTPUT"/.test(run.s.run) || !log) p.push(`${where(wf, id)}: the preview step must keep going on failure (set +e), record exit=$? and --log its output`);
+  const comment = steps.findIndex((s) => /ci:comment/.test(s.run ?? ""));
+  const c = steps[comment];
+  if (comment < 0 || c.if !== "always()") p.push(`${where(wf, id)}: the comment/summary step must run always(), a failed preview included`);
+  else {
+    if (!c.run.includes(`--log ${log}`) || c.env?.EXIT !== `\${{ steps.${sid}.outputs.exit }}`) p.push(`${where(wf, id)}: the comment must read the preview's log and exit code`);
+    if (!/GITHUB_STEP_SUMMARY/.test(c.run)) p.push(`${where(wf, id)}: the comment must go to the job summary too`);
+  }
+  const fail = steps.findIndex((s) => s.if === `steps.${sid}.outputs.exit != '0'` && /exit 1/.test(s.run ?? ""));
+  if (fail < 0 || fail < comment) p.push(`${where(wf, id)}: after the comment, a step must fail the job when the preview failed`);
+  return p;
+}
+
+/** The required check: one non-matrix job that passes on success, or on a skip where no credentials exist. */
+function previewResultProblems(wf: Workflow): string[] {
+  const r = wf.doc.jobs?.["preview-result"];
+  if (!r) return [`${wf.file}: no preview-result job (a skipped matrix job leaves its required checks pending forever)`];
+  const p: string[] = [];
+  if (r.if !== "always()" || !needsOf(r).includes("preview") || r.strategy) p.push(`${where(wf, "preview-result")}: must need preview, run always() and not be a matrix`);
+  const step = stepsOf(r).find((s) => /\$RESULT/.test(s.run ?? ""));
+  if (step?.env?.RESULT !== "${{ needs.preview.result }}" || !/success\)/.test(step.run) || !/skipped\)/.test(step.run) || !/\*\)[\s\S]*exit 1/.test(step.run)) p.push(`${where(wf, "preview-result")}: must pass on success, explain a skip, and fail otherwise`);
   return p;
 }
 
@@ -333,8 +379,8 @@ const SPECIFIC: Record<string, (wf: Workflow, all: Workflow[]) => string[]> = {
     if (pv.strategy?.["fail-fast"] !== false) p.push(`${where(wf, "preview")}: fail-fast: false, so one stack's failure does not hide the others' previews`);
     if (!needsOf(pv).includes("test")) p.push(`${where(wf, "preview")}: must need test`);
     if (!/head\.repo\.full_name\s*==\s*github\.repository/.test(pv.if ?? "")) p.push(`${where(wf, "preview")}: must skip fork pull requests (no secrets or OIDC there)`);
-    const w = stepsUsing(pv, "pulumi/actions")[0]?.with ?? {};
-    for (const k of ["comment-on-pr", "edit-pr-comment", "always-include-summary"]) if (!bool(w[k])) p.push(`${where(wf, "preview")}: ${k} must be true (one comment per stack, summary kept under GitHub's 65,536 characters)`);
+    if (!/github\.actor\s*!=\s*'dependabot\[bot\]'/.test(pv.if ?? "")) p.push(`${where(wf, "preview")}: must skip Dependabot pull requests (no Actions secrets there)`);
+    p.push(...visiblePreviewProblems(wf, "preview", pv), ...previewResultProblems(wf));
     p.push(...pulumiProblems(wf, "preview", pv, "preview"), ...matrixRoleProblems(wf, "preview", pv, "AWS_PREVIEW_ROLE_ARN"));
     return p;
   },
@@ -360,7 +406,11 @@ const SPECIFIC: Record<string, (wf: Workflow, all: Workflow[]) => string[]> = {
       if (!isObj(c) || c["cancel-in-progress"] !== false) p.push(`${where(wf, id)}: cancel-in-progress must be false (never cancel a running pulumi up)`);
       const role = stepsUsing(job, "aws-actions/configure-aws-credentials")[0]?.with?.["role-to-assume"];
       if (role !== "${{ vars.AWS_DEPLOY_ROLE_ARN }}") p.push(`${where(wf, id)}: role-to-assume must be the environment's vars.AWS_DEPLOY_ROLE_ARN`);
-      p.push(...pulumiProblems(wf, id, job, "up"));
+      p.push(...pulumiProblems(wf, id, job, "up"), ...pulumiProblems(wf, id, job, "preview"));
+      const runs = pulumiRuns(job);
+      const gate = runs.find((x) => x.m![1] === "preview");
+      const up = runs.find((x) => x.m![1] === "up");
+      if (gate && up && (gate.i > up.i || gate.s["continue-on-error"] || gate.s.if || up.s.if)) p.push(`${where(wf, id)}: the gate preview must run before up, and a failed gate must stop the job (no continue-on-error, no if)`);
     });
     if (groups.size !== 3) p.push(`${wf.file}: the three stacks need three distinct concurrency groups`);
     return p;
@@ -378,10 +428,11 @@ const SPECIFIC: Record<string, (wf: Workflow, all: Workflow[]) => string[]> = {
     if (!sameList(job.strategy?.matrix?.stack, ENVS)) p.push(`${where(wf, "drift")}: matrix.stack must be [dev, staging, prod]`);
     if (job.strategy?.["fail-fast"] !== false) p.push(`${where(wf, "drift")}: fail-fast: false, so every stack is checked`);
     if (envName(job)) p.push(`${where(wf, "drift")}: no environment (an approval gate would stall the schedule)`);
-    const w = stepsUsing(job, "pulumi/actions")[0]?.with ?? {};
-    if (!bool(w["expect-no-changes"])) p.push(`${where(wf, "drift")}: expect-no-changes must be true (drift fails the job)`);
-    if (!bool(w.refresh)) p.push(`${where(wf, "drift")}: refresh must be true (read the real resources before comparing)`);
-    p.push(...pulumiProblems(wf, "drift", job, "preview"), ...matrixRoleProblems(wf, "drift", job, "AWS_PREVIEW_ROLE_ARN"));
+    const flags = pulumiRuns(job).find((x) => x.m![1] === "preview")?.m![2] ?? "";
+    if (!/--expect-no-changes\b/.test(flags)) p.push(`${where(wf, "drift")}: expect-no-changes must be set (drift fails the job)`);
+    if (!/--refresh\b/.test(flags)) p.push(`${where(wf, "drift")}: refresh must be set (read the real resources before comparing)`);
+    p.push(...visiblePreviewProblems(wf, "drift", job));
+    p.push(...pulumiProblems(wf, "drift", job, "preview"), ...matrixRoleProblems(wf, "drift", job, "AWS_DRIFT_ROLE_ARN"));
     const rep = wf.doc.jobs?.report;
     if (!rep || !needsOf(rep).includes("drift") || !/failure\(\)/.test(rep.if ?? "")) p.push(`${wf.file}: a report job must run on the drift job's failure`);
     return p;
@@ -524,19 +575,27 @@ describe("workflows: the delivery pipelines", () => {
   it("all workflows together pass every check; one SHA per action across files", () => assert.deepStrictEqual(checkAll(WORKFLOWS), []));
 
   it("pull requests: each stack previewed with both packs and its own configs, one comment per stack", () => {
-    const pv = byName("pr.yml").doc.jobs.preview;
-    const w = pv.steps.find((s: Any) => action(s) === "pulumi/actions").with;
-    assert.deepStrictEqual(lines(w.policyPacks), ["policies/kubernetes", "policies/aws"]);
     for (const env of ENVS) {
-      const configs = lines(w.policyPackConfigs).map((c) => subst(c, env));
-      assert.deepStrictEqual(configs, [`policies/kubernetes/config/${env}.json`, `policies/aws/config/${env}.json`]);
-      for (const c of configs) assert.ok(fs.existsSync(path.join(ROOT, c)), c);
+      const args = pulumiArgs("preview", { stack: env, org: "acme" });
+      const after = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+      assert.deepStrictEqual(after("--policy-pack"), ["policies/kubernetes", "policies/aws"]);
+      assert.deepStrictEqual(after("--policy-pack-config"), [`policies/kubernetes/config/${env}.json`, `policies/aws/config/${env}.json`]);
+      for (const c of after("--policy-pack-config")) assert.ok(fs.existsSync(path.join(ROOT, c)), c);
+      assert.strictEqual(args[2], `acme/${PROJECT}/${env}`);
     }
-    // pulumi/actions edits the comment whose heading names `<project>/<stack>`: with the stack in
-    // stack-name, each matrix job keeps its own comment instead of overwriting a shared one.
-    assert.match(w["stack-name"], /\$\{\{ matrix\.stack \}\}$/);
+    const pv = byName("pr.yml").doc.jobs.preview;
+    // The comment's marker names the stack, so each matrix job updates its own comment.
+    const comment = pv.steps.find((s: Any) => /ci:comment/.test(s.run ?? ""));
+    assert.strictEqual(comment.env.STACK, "${{ matrix.stack }}");
+    assert.match(comment.run, /marker="<!-- platform-preview:\$\{STACK\} -->"/);
     assert.strictEqual(pv.permissions["pull-requests"], "write");
     for (const [id, job] of jobsOf(byName("pr.yml"))) if (id !== "preview") assert.ok(!job.permissions["pull-requests"], id);
+  });
+
+  it("pull requests: the comment marker the workflow looks for is the one the comment tool writes", () => {
+    const { marker } = require("../../tools/ci/preview-comment") as typeof import("../../tools/ci/preview-comment");
+    const run = byName("pr.yml").doc.jobs.preview.steps.find((s: Any) => /ci:comment/.test(s.run ?? "")).run as string;
+    assert.ok(run.includes(marker("${STACK}")), `${marker("${STACK}")} not in the comment step`);
   });
 
   it("merge: pulumi up dev -> staging -> prod, each in its GitHub environment", () => {
@@ -548,8 +607,9 @@ describe("workflows: the delivery pipelines", () => {
   it("drift: a scheduled preview per stack that fails on any change", () => {
     const wf = byName("drift.yml");
     assert.ok(Array.isArray(wf.doc.on.schedule) && "workflow_dispatch" in wf.doc.on);
-    const w = wf.doc.jobs.drift.steps.find((s: Any) => action(s) === "pulumi/actions").with;
-    assert.deepStrictEqual([w.command, w["expect-no-changes"], w.refresh], ["preview", true, true]);
+    const run = wf.doc.jobs.drift.steps.find((s: Any) => /ci:pulumi/.test(s.run ?? "")).run;
+    assert.match(run, /ci:pulumi -- preview --stack "\$STACK" --refresh --expect-no-changes/);
+    assert.deepStrictEqual(pulumiArgs("preview", { stack: "prod", org: "o", refresh: true, expectNoChanges: true }).slice(-2), ["--refresh", "--expect-no-changes"]);
   });
 
   it("app template: scan before push, SHA tag, GitOps bump after the push, prod by pull request", () => {
@@ -599,17 +659,26 @@ const MUTATIONS: { what: string; expect: RegExp; run: () => string[] }[] = [
   { what: "pull-requests: write on a job that does not comment", expect: /jobs\.plan: permissions\.pull-requests: write is for only the job that comments/, run: () => problemsAfterDoc("pr.yml", (d) => { d.jobs.plan.permissions["pull-requests"] = "write"; }) },
   { what: "contents: write anywhere", expect: /permissions\.contents: write is not allowed/, run: () => problemsAfterDoc("delivery.yml", (d) => { d.jobs.image.permissions.contents = "write"; }) },
   { what: "an AWS job without id-token: write", expect: /lacks id-token: write/, run: () => problemsAfterDoc("deploy.yml", (d) => { delete d.jobs["up-prod"].permissions["id-token"]; }) },
-  { what: "a missing policy pack on the PR preview", expect: /policyPacks must be both policy packs/, run: () => problemsAfterRaw("pr.yml", (r) => replaceOnce(r, "            policies/kubernetes\n            policies/aws\n", "            policies/kubernetes\n")) },
-  { what: "a missing policy pack on pulumi up", expect: /up-staging.*policyPacks must be both/, run: () => problemsAfterDoc("deploy.yml", (d) => { d.jobs["up-staging"].steps.find((s: Any) => action(s) === "pulumi/actions").with.policyPacks = "policies/aws"; }) },
-  { what: "prod updated with dev's policy config", expect: /policies\/aws on prod must use policies\/aws\/config\/prod\.json/, run: () => problemsAfterRaw("deploy.yml", (r) => replaceOnce(r, "policies/aws/config/prod.json", "policies/aws/config/dev.json")) },
-  { what: "a policy config that does not exist", expect: /must use policies\/kubernetes\/config\/dev\.json, found policies\/kubernetes\/config\/dev-x\.json/, run: () => problemsAfterRaw("drift.yml", (r) => replaceOnce(r, "policies/kubernetes/config/${{ matrix.stack }}.json", "policies/kubernetes/config/${{ matrix.stack }}-x.json")) },
-  { what: "configs in the wrong order", expect: /policies\/kubernetes on staging must use policies\/kubernetes\/config\/staging\.json/, run: () => problemsAfterRaw("pr.yml", (r) => replaceOnce(r, "            policies/kubernetes/config/${{ matrix.stack }}.json\n            policies/aws/config/${{ matrix.stack }}.json", "            policies/aws/config/${{ matrix.stack }}.json\n            policies/kubernetes/config/${{ matrix.stack }}.json")) },
-  { what: "the PR preview without comments", expect: /comment-on-pr must be true/, run: () => problemsAfterDoc("pr.yml", (d) => { delete d.jobs.preview.steps.find((s: Any) => action(s) === "pulumi/actions").with["comment-on-pr"]; }) },
+  { what: "the policy checks on a tool that drops a pack", expect: /policyPacks must be both policy packs/, run: () => argsPolicyProblems("x", pulumiArgs("up", { stack: "prod", org: "o" }).filter((a, i, all) => a !== "policies/aws" && all[i - 1] !== "--policy-pack-config" || a === "policies/kubernetes/config/prod.json"), "prod") },
+  { what: "the policy checks on prod with dev's config", expect: /policies\/aws on prod must use policies\/aws\/config\/prod\.json/, run: () => argsPolicyProblems("x", pulumiArgs("up", { stack: "prod", org: "o" }).map((a) => a.replace("aws/config/prod.json", "aws/config/dev.json")), "prod") },
+  { what: "the PR comment only when the preview passed", expect: /comment\/summary step must run always\(\)/, run: () => problemsAfterDoc("pr.yml", (d) => { d.jobs.preview.steps.find((s: Any) => /ci:comment/.test(s.run ?? "")).if = "success()"; }) },
+  { what: "a preview step that fails before the comment", expect: /must keep going on failure/, run: () => problemsAfterRaw("pr.yml", (r) => replaceOnce(r, "          set +e\n          npm run -s ci:pulumi -- preview", "          npm run -s ci:pulumi -- preview")) },
+  { what: "a failed preview that passes the job", expect: /a step must fail the job when the preview failed/, run: () => problemsAfterDoc("pr.yml", (d) => { d.jobs.preview.steps = d.jobs.preview.steps.filter((s: Any) => !/^steps\.preview\.outputs\.exit/.test(s.if ?? "")); }) },
+  { what: "the PR preview through pulumi/actions' own command (no comment on failure)", expect: /must only install the CLI/, run: () => problemsAfterDoc("pr.yml", (d) => { d.jobs.preview.steps.find((s: Any) => action(s) === "pulumi/actions").with.command = "preview"; }) },
+  { what: "Dependabot previews that can never pass", expect: /must skip Dependabot pull requests/, run: () => problemsAfterDoc("pr.yml", (d) => { d.jobs.preview.if = "github.event.pull_request.head.repo.full_name == github.repository"; }) },
+  { what: "required checks only on the matrix jobs", expect: /no preview-result job/, run: () => problemsAfterDoc("pr.yml", (d) => { delete d.jobs["preview-result"]; }) },
+  { what: "a preview result that passes a failed preview", expect: /must pass on success, explain a skip, and fail otherwise/, run: () => problemsAfterRaw("pr.yml", (r) => replaceOnce(r, '              echo "::error::a preview failed (${RESULT}); see the pull request comments"\n              exit 1', '              echo "a preview failed"')) },
+  { what: "pulumi up without the gate preview", expect: /up-staging: no step runs npm run -s ci:pulumi -- preview/, run: () => problemsAfterDoc("deploy.yml", (d) => { d.jobs["up-staging"].steps = d.jobs["up-staging"].steps.filter((s: Any) => !/ci:pulumi -- preview/.test(s.run ?? "")); }) },
+  { what: "a gate preview allowed to fail", expect: /a failed gate must stop the job/, run: () => problemsAfterDoc("deploy.yml", (d) => { d.jobs["up-prod"].steps.find((s: Any) => /ci:pulumi -- preview/.test(s.run ?? ""))["continue-on-error"] = true; }) },
+  { what: "an up that skips its own preview", expect: /--skip-preview runs an update without the preview/, run: () => problemsAfterRaw("deploy.yml", (r) => replaceOnce(r, '-- up --stack "$STACK" --log up.log', '-- up --stack "$STACK" --log up.log --skip-preview')) },
+  { what: "a token as a literal", expect: /a credential must come from an expression/, run: () => problemsAfterDoc("pr.yml", (d) => { d.jobs.preview.steps.find((s: Any) => s.id === "preview").env.PULUMI_ACCESS_TOKEN = "hunter2"; }) },
+  { what: "drift without expect-no-changes", expect: /expect-no-changes must be set/, run: () => problemsAfterRaw("drift.yml", (r) => replaceOnce(r, '"$STACK" --refresh --expect-no-changes', '"$STACK" --refresh')) },
+  { what: "drift whose summary only shows a passing check", expect: /comment\/summary step must run always\(\)/, run: () => problemsAfterDoc("drift.yml", (d) => { delete d.jobs.drift.steps.find((s: Any) => /ci:comment/.test(s.run ?? "")).if; }) },
+  { what: "drift on the preview role", expect: /matrix\.include for dev must set role: \$\{\{ vars\.AWS_DRIFT_ROLE_ARN_DEV \}\}/, run: () => problemsAfterRaw("drift.yml", (r) => replaceOnce(r, "role: ${{ vars.AWS_DRIFT_ROLE_ARN_DEV }}", "role: ${{ vars.AWS_PREVIEW_ROLE_ARN_DEV }}")) },
   { what: "a preview matrix without prod", expect: /matrix\.stack must be \[dev, staging, prod\]/, run: () => problemsAfterDoc("pr.yml", (d) => { d.jobs.preview.strategy.matrix.stack = ["dev", "staging"]; }) },
   { what: "a pull_request_target trigger", expect: /pull_request_target trigger runs untrusted code/, run: () => problemsAfterRaw("pr.yml", (r) => replaceOnce(r, "on:\n  pull_request:", "on:\n  pull_request_target:\n  pull_request:")) },
   { what: "an AWS access key literal", expect: /looks like an AWS access key id literal/, run: () => problemsAfterRaw("deploy.yml", (r) => replaceOnce(r, "          STACK: dev\n", "          STACK: dev\n          AWS_KEY_ID: AKIAIOSFODNN7EXAMPLE\n")) },
   { what: "an AWS secret key literal", expect: /looks like an AWS secret key literal/, run: () => problemsAfterRaw("drift.yml", (r) => replaceOnce(r, "          STACK: ${{ matrix.stack }}\n", "          STACK: ${{ matrix.stack }}\n          X: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")) },
-  { what: "a token as a literal", expect: /a credential must come from an expression/, run: () => problemsAfterDoc("pr.yml", (d) => { d.jobs.preview.steps.find((s: Any) => action(s) === "pulumi/actions").env.PULUMI_ACCESS_TOKEN = "hunter2"; }) },
   { what: "long-lived AWS keys from secrets", expect: /aws-access-key-id: long-lived AWS keys are refused/, run: () => problemsAfterDoc("delivery.yml", (d) => { d.jobs.image.steps.find((s: Any) => action(s) === "aws-actions/configure-aws-credentials").with["aws-access-key-id"] = "${{ secrets.AWS_ACCESS_KEY_ID }}"; }) },
   { what: "a secret in job-level env", expect: /a secret may only be passed to one step/, run: () => problemsAfterDoc("deploy.yml", (d) => { d.jobs["up-dev"].env = { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" }; }) },
   { what: "every secret as JSON", expect: /secrets only as \$\{\{ secrets\.NAME \}\}/, run: () => problemsAfterDoc("drift.yml", (d) => { d.jobs.drift.steps[0].env = { ALL: "${{ toJSON(secrets) }}" }; }) },
@@ -626,7 +695,6 @@ const MUTATIONS: { what: string; expect: RegExp; run: () => string[] }[] = [
   { what: "prod without its environment", expect: /up-prod: environment must be prod/, run: () => problemsAfterDoc("deploy.yml", (d) => { delete d.jobs["up-prod"].environment; }) },
   { what: "a cancellable pulumi up", expect: /cancel-in-progress must be false/, run: () => problemsAfterRaw("deploy.yml", (r) => replaceOnce(r, "group: pulumi-up-staging\n      cancel-in-progress: false", "group: pulumi-up-staging\n      cancel-in-progress: true")) },
   { what: "deploy on pull requests", expect: /unexpected trigger pull_request/, run: () => problemsAfterDoc("deploy.yml", (d) => { d.on.pull_request = null; }) },
-  { what: "drift without expect-no-changes", expect: /expect-no-changes must be true/, run: () => problemsAfterRaw("drift.yml", (r) => replaceOnce(r, "          expect-no-changes: true\n", "")) },
   { what: "drift without a schedule", expect: /needs a schedule/, run: () => problemsAfterDoc("drift.yml", (d) => { delete d.on.schedule; }) },
   { what: "drift behind an approval gate", expect: /no environment/, run: () => problemsAfterDoc("drift.yml", (d) => { d.jobs.drift.environment = "prod"; }) },
   { what: "Trivy that never fails", expect: /Trivy exit-code must be 1/, run: () => problemsAfterRaw("delivery.yml", (r) => replaceOnce(r, 'exit-code: "1"', 'exit-code: "0"')) },

@@ -24,13 +24,18 @@ export interface AppOutputs {
 }
 
 export async function main(): Promise<AppOutputs> {
-  return deploy(loadConfig());
+  const cfg = loadConfig();
+  // Nothing is registered before the platform's contract version is known to be compatible:
+  // not the provider, not one object (an incompatible platform fails the run here).
+  const platform = await PlatformReference.open("platform", { stack: cfg.platformStack });
+  return deploy(cfg, platform);
 }
 
-export function deploy(cfg: AppConfig): AppOutputs {
+export function deploy(cfg: AppConfig, platform: PlatformReference): AppOutputs {
   const project = pulumi.getProject();
-  const platform = new PlatformReference("platform", { stack: cfg.platformStack });
   const team = platform.team(cfg.team);
+  // A label (default: the app's name) under the team's domain, or a full name inside it.
+  const host = platform.host(cfg.team, cfg.host ?? cfg.app);
   const namespace = team.namespace;
 
   const image = team.apply((t) => {
@@ -185,9 +190,9 @@ export function deploy(cfg: AppConfig): AppOutputs {
     },
     spec: {
       ingressClassName: platform.ingressClass,
-      tls: [{ hosts: [cfg.host], secretName: `${name}-tls` }],
+      tls: [{ hosts: [host], secretName: `${name}-tls` }],
       rules: [{
-        host: cfg.host,
+        host,
         http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name: service.metadata.name, port: { name: "http" } } } }] },
       }],
     },
@@ -217,7 +222,7 @@ export function deploy(cfg: AppConfig): AppOutputs {
   }, opts);
 
   return {
-    url: pulumi.output(`https://${cfg.host}`),
+    url: pulumi.interpolate`https://${host}`,
     deploymentName: deployment.metadata.name,
     namespace,
     image,

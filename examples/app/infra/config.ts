@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const STACK = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 /** What CI pushes: the commit's full SHA. A digest pins even harder. */
 export const GIT_SHA = /^[0-9a-f]{40}$/;
@@ -27,7 +27,8 @@ const schema = z
     replicas: int(2, 50, ": one replica leaves nothing serving while a node drains (the PodDisruptionBudget allows 1 unavailable) or a pod restarts").default(2),
     maxReplicas: int(2, 100, "").default(6),
     cpuTargetPercent: int(10, 95, "").default(70),
-    host: z.string().regex(HOSTNAME, "must be a lowercase DNS name such as orders.dev.example.com"),
+    /** A label under the team's domain (the contract's teams[team].domain) or a full name inside it; default: the app's name. */
+    host: z.string().regex(HOSTNAME, "must be a DNS label such as orders-api (placed under the team's domain) or a full name inside the team's domain").optional(),
     clusterIssuer: z.string().min(1).default("letsencrypt-prod"),
     logLevel: z.enum(["debug", "info", "warn", "error"], { message: "must be debug, info, warn or error" }).default("info"),
     /** The service's own drain deadline after SIGTERM (SHUTDOWN_TIMEOUT_MS in the service). */
