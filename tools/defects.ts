@@ -46,6 +46,17 @@ function expandSpecs(root: string, entries: string[]): { files: string[]; missin
     }
   };
   for (const entry of entries) {
+    if (entry.endsWith("*")) {
+      const dir = path.dirname(entry);
+      const hits = fs.existsSync(path.join(root, dir)) ? fs.readdirSync(path.join(root, dir)).filter((f) => f.startsWith(path.basename(entry, "*"))) : [];
+      if (!hits.length) missing.push(entry);
+      for (const h of hits) {
+        const abs = path.join(root, dir, h);
+        if (fs.statSync(abs).isDirectory()) walk(abs);
+        else if (h.endsWith(".spec.ts")) files.push(path.join(dir, h));
+      }
+      continue;
+    }
     const abs = path.join(root, entry);
     if (!fs.existsSync(abs)) missing.push(entry);
     else if (fs.statSync(abs).isDirectory()) walk(abs);

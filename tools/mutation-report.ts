@@ -66,6 +66,7 @@ export function printReport(file = REPORT, survivors = false): boolean {
       }
     }
   }
+  return true;
 }
 
 function main(): void {
