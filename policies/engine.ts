@@ -64,7 +64,8 @@ export interface SkippedCheck {
 export interface PolicyReport {
   objects: number;
   violations: Violation[];
-  exempted: (Violation & { reason: string })[];
+  /** Each carries the exemption that matched (its `resource` pattern), so unused exemptions can be found. */
+  exempted: (Violation & { reason: string; exemption: string })[];
   skipped: SkippedCheck[];
 }
 
@@ -353,7 +354,7 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
         const token = (validate as unknown as ResourceClass).__pulumiType;
         if ((fast && !fast(type)) || (typeof token === "string" && token !== type)) continue;
         const sink: ExemptionSink = (message, exemption) =>
-          report.exempted.push({ ...record(a.pack, a.policy.name, a.level, r.urn, message), reason: exemption.reason });
+          report.exempted.push({ ...record(a.pack, a.policy.name, a.level, r.urn, message), reason: exemption.reason, exemption: exemption.resource });
         const args: ResourceValidationArgs & { [EXEMPTION_SINK]: ExemptionSink } = {
           type,
           props,
@@ -411,7 +412,7 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
     });
     for (const s of stackPolicies) {
       const sink: ExemptionSink = (message, exemption, urn) =>
-        report.exempted.push({ ...record(s.pack, s.policy.name, s.level, urn, message), reason: exemption.reason });
+        report.exempted.push({ ...record(s.pack, s.policy.name, s.level, urn, message), reason: exemption.reason, exemption: exemption.resource });
       const args: StackValidationArgs & { [EXEMPTION_SINK]: ExemptionSink } = {
         resources: views,
         stackTags,

@@ -1,5 +1,6 @@
 // Shared by every program test: one run per stack and mode, cached, because the runs
 // share Pulumi's global mock state and cost about a second each.
+import type { StackRender } from "../models/render";
 import { RecordedResource, RunResult, StackConfig, loadStackConfig, runProgram } from "../tools/harness";
 
 const cache = new Map<string, Promise<RunResult>>();
@@ -31,3 +32,29 @@ export function one(r: RunResult, type: string, name?: string): RecordedResource
 
 export const inputs = (x: RecordedResource): any => x.inputs;
 export const ENVS = ["dev", "staging", "prod"] as const;
+
+// Rendered charts: each stack's charts rendered once per test run (and cached on disk by
+// content hash), as a real preview would register them. Without a `helm` on PATH the
+// rendered suites skip, saying so once.
+const renders = new Map<string, Promise<StackRender>>();
+
+export const HELM = (require("../models/render") as typeof import("../models/render")).findHelm();
+
+export function renderedStack(stack: string): Promise<StackRender> {
+  if (!renders.has(stack)) {
+    const { renderStack } = require("../models/render") as typeof import("../models/render");
+    renders.set(stack, runStack(stack).then((run) => renderStack(run)));
+  }
+  return renders.get(stack)!;
+}
+
+let skipNoted = false;
+/** `describe` for suites that need rendered charts; with no helm on PATH, one visible skip line. */
+export function describeRendered(title: string, fn: () => void): void {
+  if (HELM) return void describe(title, fn);
+  if (!skipNoted) {
+    skipNoted = true;
+    console.log("  SKIPPED rendered-chart suites: no `helm` on PATH (CI puts ../shared/bin on PATH; install Helm 3 to run them)");
+  }
+  describe.skip(title, fn);
+}

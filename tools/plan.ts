@@ -32,7 +32,7 @@ export interface PlanDocument {
  * it: each resource's inputs over its mocked outputs. Components are passed too; rules
  * ignore types they do not check.
  */
-export function policyReport(r: RunResult, env: string): PolicyReport {
+export function policyReport(r: RunResult, env: string, rendered: PolicyResource[] = []): PolicyReport {
   const resources: PolicyResource[] = r.resources
     .filter((x) => x.type !== "pulumi:pulumi:Stack")
     .map((x) => ({
@@ -44,7 +44,7 @@ export function policyReport(r: RunResult, env: string): PolicyReport {
       dependencies: x.dependsOn,
       propertyDependencies: x.propertyDependencies,
     }));
-  return engine().evaluatePolicies(resources, { env });
+  return engine().evaluatePolicies([...resources, ...rendered], { env });
 }
 
 /** The deterministic document a pull request can diff. */
@@ -157,12 +157,24 @@ export function textReport(r: RunResult, policy?: PolicyReport, env?: string): s
   ].join("\n");
 }
 
+/** Renders the stack's charts for --rendered; a string is the reason it cannot (no helm). */
+async function renderedPolicy(result: RunResult) {
+  const render = require("../models/render") as typeof import("../models/render");
+  const report = require("../models/rendered-report") as typeof import("../models/rendered-report");
+  if (!render.findHelm()) return `--rendered: ${new render.HelmNotFoundError().message}`;
+  const r = await render.renderStack(result);
+  return { resources: report.renderedPolicyResources(r), summaries: (p: PolicyReport) => report.chartSummaries(r, p) };
+}
+
+const formatCharts = (rows: import("../models/rendered-report").ChartSummary[]) =>
+  (require("../models/rendered-report") as typeof import("../models/rendered-report")).formatChartSummaries(rows).join("\n");
+
 async function cli(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, "stack-file": { type: "string" }, json: { type: "boolean" }, preview: { type: "boolean" } }, strict: true });
+    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, "stack-file": { type: "string" }, json: { type: "boolean" }, preview: { type: "boolean" }, rendered: { type: "boolean" } }, strict: true });
   } catch (e) {
-    process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack <${listStacks().join("|")}> [--stack-file <yaml>] [--json] [--preview]\n`);
+    process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack <${listStacks().join("|")}> [--stack-file <yaml>] [--json] [--preview] [--rendered]\n`);
     return 2;
   }
   const stack = args.values.stack;
@@ -189,8 +201,14 @@ async function cli(argv: string[]): Promise<number> {
     throw e;
   }
   const env = String((result.outputs.environment as string | undefined) ?? stack);
-  const policy = args.values.preview ? undefined : policyReport(result, env);
-  const text = args.values.json ? `${JSON.stringify(planDocument(result, policy), null, 2)}\n` : `${textReport(result, policy, env)}\n`;
+  // --rendered: the packs also judge every object the charts render, as a real preview does.
+  const rendered = args.values.rendered && !args.values.preview ? await renderedPolicy(result) : undefined;
+  if (typeof rendered === "string") return void process.stderr.write(`plan: ${rendered}\n`), 2;
+  const policy = args.values.preview ? undefined : policyReport(result, env, rendered?.resources);
+  const charts = rendered && policy ? rendered.summaries(policy) : undefined;
+  const text = args.values.json
+    ? `${JSON.stringify({ ...planDocument(result, policy), ...(charts ? { charts } : {}) }, null, 2)}\n`
+    : `${textReport(result, policy, env)}\n${charts ? `\n${formatCharts(charts)}\n` : ""}`;
   // A pipe takes large writes asynchronously: exit only once the document is flushed.
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   return 0;

@@ -1,13 +1,19 @@
-// `npm test`: the type-check (tsc --noEmit) and mocha run side by side, one per core.
-// Mocha's output streams through; its closing `N passed, N failed` line is held back and
-// printed last, with a failed type-check counted as one more failure.
+// `npm test`: the type-check (tsc --noEmit) and the mocha suite, run side by side. With no
+// arguments the suite is split into two shards (two mocha processes), so that both cores
+// work while tsc's incremental check is warm: one shard holds the specs that mostly wait on
+// child processes (policy packs, CLIs, workflows, the example app), the other the program,
+// render and model specs, which share one cached program run and render per stack.
+// Shard outputs are printed whole, one after the other; a single `N passed, N failed` line
+// (a failed type-check counted as one more failure) closes the run.
 "use strict";
 const { spawn } = require("child_process");
+const fs = require("fs");
 const path = require("path");
 
 const root = path.resolve(__dirname, "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const SUMMARY = /^(\d+) passed, (\d+) failed(, (\d+) skipped)?$/;
+const PROCESS_SHARD = ["test/policies", "test/workflows", "test/examples", "test/contract"];
 
 function run(cmd, args, onLine) {
   return new Promise((resolve) => {
@@ -29,22 +35,52 @@ function run(cmd, args, onLine) {
   });
 }
 
-async function main() {
+function specs(dir) {
+  const out = [];
+  for (const e of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.posix.join(dir, e.name);
+    if (e.isDirectory()) out.push(...specs(rel));
+    else if (e.name.endsWith(".spec.ts")) out.push(rel);
+  }
+  return out.sort();
+}
+
+function shards() {
+  const all = specs("test");
+  const heavy = all.filter((f) => PROCESS_SHARD.some((d) => f.startsWith(`${d}/`)));
+  return [heavy, all.filter((f) => !heavy.includes(f))].filter((s) => s.length > 0);
+}
+
+/** One mocha process; its closing summary line is taken out of its output. */
+function mocha(args, stream) {
+  const held = [];
   let summary;
+  return run(bin("mocha"), args, (line) => {
+    if (SUMMARY.test(line)) summary = line;
+    else if (stream) process.stdout.write(`${line}\n`);
+    else held.push(line);
+  }).then((r) => ({ ...r, summary, held }));
+}
+
+async function main() {
+  const argv = process.argv.slice(2);
   // Incremental: a warm run re-checks only what changed (the build info lives in node_modules/.cache).
   const tsc = run(bin("tsc"), ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", path.join(root, "node_modules", ".cache", "tsc", "tsbuildinfo")]);
-  const mocha = run(bin("mocha"), process.argv.slice(2), (line) => {
-    if (SUMMARY.test(line)) summary = line;
-    else process.stdout.write(`${line}\n`);
-  });
-  const [t, m] = await Promise.all([tsc, mocha]);
+  const runs = argv.length > 0 ? [mocha(argv, true)] : shards().map((files, i) => mocha(files, i === 0));
+  const [t, ...ms] = await Promise.all([tsc, ...runs]);
+  for (const m of ms.slice(1)) process.stdout.write(`${m.held.join("\n")}\n`);
   if (t.code !== 0) process.stdout.write(`\ntsc --noEmit failed:\n${t.out}\n`);
-  const match = summary && SUMMARY.exec(summary);
-  const passed = match ? Number(match[1]) : 0;
-  const failed = (match ? Number(match[2]) : m.code === 0 ? 0 : 1) + (t.code === 0 ? 0 : 1);
-  const skipped = match && match[4] ? `, ${match[4]} skipped` : "";
-  process.stdout.write(`${passed} passed, ${failed} failed${skipped}\n`);
-  process.exitCode = t.code !== 0 || m.code !== 0 || failed > 0 ? 1 : 0;
+  let passed = 0;
+  let failed = t.code === 0 ? 0 : 1;
+  let skipped = 0;
+  for (const m of ms) {
+    const match = m.summary && SUMMARY.exec(m.summary);
+    passed += match ? Number(match[1]) : 0;
+    failed += match ? Number(match[2]) : m.code === 0 ? 0 : 1;
+    skipped += match && match[4] ? Number(match[4]) : 0;
+  }
+  process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}\n`);
+  process.exitCode = t.code !== 0 || ms.some((m) => m.code !== 0) || failed > 0 ? 1 : 0;
 }
 
 main();
