@@ -169,13 +169,53 @@ async function renderedPolicy(result: RunResult) {
 const formatCharts = (rows: import("../models/rendered-report").ChartSummary[]) =>
   (require("../models/rendered-report") as typeof import("../models/rendered-report")).formatChartSummaries(rows).join("\n");
 
+const usage = () => `usage: npm run plan -- --stack <${listStacks().join("|")}> [--stack-file <yaml>] [--json | --diff <old-plan.json>] [--preview] [--rendered]`;
+
+/** `plan --help`. */
+export function helpText(): string {
+  return [
+    usage(),
+    "",
+    "Runs the platform program offline under Pulumi's mocks with stacks/Pulumi.<stack>.yaml and prints",
+    "what `pulumi up` would create, with both policy packs' verdict on it.",
+    "",
+    "  -s, --stack <name>      the stack (required): " + listStacks().join(", "),
+    "      --stack-file <yaml> read the config from this file instead of stacks/Pulumi.<stack>.yaml",
+    "      --json              a deterministic document: {stack, resources[], outputs, policy}, sorted by URN",
+    "      --diff <plan.json>  Markdown of what changed against an earlier --json plan, by URN",
+    "      --preview           a first preview of a new environment: every provider output unknown, no policy run",
+    "      --rendered          the packs also judge every object the charts render (helm template; needs helm on PATH)",
+    "  -h, --help              this text",
+    "",
+    "Exit codes: 0 done, 1 invalid configuration (each problem names the key and the fix), 2 usage error.",
+    "",
+  ].join("\n");
+}
+
 async function cli(argv: string[]): Promise<number> {
   let args;
   try {
-    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, "stack-file": { type: "string" }, json: { type: "boolean" }, preview: { type: "boolean" }, rendered: { type: "boolean" } }, strict: true });
+    args = parseArgs({ args: argv, options: { stack: { type: "string", short: "s" }, "stack-file": { type: "string" }, json: { type: "boolean" }, preview: { type: "boolean" }, diff: { type: "string" }, rendered: { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true });
   } catch (e) {
-    process.stderr.write(`plan: ${(e as Error).message}\nusage: npm run plan -- --stack <${listStacks().join("|")}> [--stack-file <yaml>] [--json] [--preview] [--rendered]\n`);
+    process.stderr.write(`plan: ${(e as Error).message}\n${usage()}\n`);
     return 2;
+  }
+  if (args.values.help) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (args.values.diff !== undefined && (args.values.json || args.values.preview)) {
+    process.stderr.write(`plan: --diff prints Markdown of a full plan; it does not combine with --json or --preview\n${usage()}\n`);
+    return 2;
+  }
+  let before: PlanDocument | undefined;
+  if (args.values.diff !== undefined) {
+    try {
+      before = require("./plan-diff").readPlan(require("fs").readFileSync(args.values.diff, "utf8"), args.values.diff);
+    } catch (e) {
+      process.stderr.write(`plan: --diff: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? `${args.values.diff} does not exist` : (e as Error).message}\n`);
+      return 2;
+    }
   }
   const stack = args.values.stack;
   if (!stack) {
@@ -206,9 +246,15 @@ async function cli(argv: string[]): Promise<number> {
   if (typeof rendered === "string") return void process.stderr.write(`plan: ${rendered}\n`), 2;
   const policy = args.values.preview ? undefined : policyReport(result, env, rendered?.resources);
   const charts = rendered && policy ? rendered.summaries(policy) : undefined;
-  const text = args.values.json
-    ? `${JSON.stringify({ ...planDocument(result, policy), ...(charts ? { charts } : {}) }, null, 2)}\n`
-    : `${textReport(result, policy, env)}\n${charts ? `\n${formatCharts(charts)}\n` : ""}`;
+  const text = before
+    ? (() => {
+        const d = require("./plan-diff") as typeof import("./plan-diff");
+        // Through JSON, as the old document was: undefined inputs compare as absent on both sides.
+        return d.diffMarkdown(d.diffPlans(before, JSON.parse(JSON.stringify(planDocument(result, policy)))), stack);
+      })()
+    : args.values.json
+      ? `${JSON.stringify({ ...planDocument(result, policy), ...(charts ? { charts } : {}) }, null, 2)}\n`
+      : `${textReport(result, policy, env)}\n${charts ? `\n${formatCharts(charts)}\n` : ""}`;
   // A pipe takes large writes asynchronously: exit only once the document is flushed.
   await new Promise<void>((resolve) => process.stdout.write(text, () => resolve()));
   return 0;

@@ -49,13 +49,18 @@ describe("plan: policy packs over everything the program registers", () => {
 });
 
 describe("plan: the command", function () {
-  this.timeout(60000);
+  // Eight plan processes start at once; on a busy 2-core machine they queue.
+  this.timeout(180000);
   type Result = Awaited<ReturnType<typeof plan>>;
   let tmp: string;
   let json: Result;
   let text: Result;
   let bad: Result;
   let usage: Result[];
+  let help: Result;
+  let preview: Result;
+  let diff: Result;
+  let old: any;
   // Every invocation starts at once: the processes overlap instead of queueing.
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "plan-"));
@@ -63,7 +68,21 @@ describe("plan: the command", function () {
     fs.writeFileSync(badFile, "config:\n  platform:environment: prod\n  platform:region: eu-west-1\n  platform:domain: x.example.com\n  platform:hostedZoneId: Z123\n  platform:vpcCidr: 10.0.1.0/16\n  platform:kubernetesVersion: '1.30'\n");
     const broken = path.join(tmp, "Pulumi.broken.yaml");
     fs.writeFileSync(broken, "config:\n  platform:region: [unclosed\n");
-    const [a, t, x, ...u] = await Promise.all([
+    // An earlier dev plan: one resource more, one less, one input different from today's.
+    const r = await runStack("dev");
+    old = JSON.parse(JSON.stringify(planDocument(r, policyReport(r, "dev"))));
+    const vpc = old.resources.find((x: any) => x.type === "aws:ec2/vpc:Vpc");
+    vpc.inputs.cidrBlock = "10.99.0.0/16";
+    const dropped = old.resources.splice(old.resources.findIndex((x: any) => x.type === "aws:kms/alias:Alias"), 1)[0];
+    old.resources.push({ ...dropped, urn: "urn:pulumi:dev::platform::aws:s3/bucket:Bucket::retired", type: "aws:s3/bucket:Bucket", name: "retired" });
+    old.droppedUrn = dropped.urn;
+    old.vpcUrn = vpc.urn;
+    const oldFile = path.join(tmp, "old-plan.json");
+    fs.writeFileSync(oldFile, JSON.stringify(old));
+    const [h, pv, df, a, t, x, ...u] = await Promise.all([
+      plan("--help"),
+      plan("--stack", "dev", "--preview"),
+      plan("--stack", "dev", "--diff", oldFile),
       plan("--stack", "prod", "--json"),
       plan("--stack", "prod"),
       plan("--stack", "bad", "--stack-file", badFile),
@@ -71,8 +90,9 @@ describe("plan: the command", function () {
       plan("--stack", "x", "--stack-file", broken),
       plan(),
       plan("--stack", "dev", "--bogus"),
+      plan("--stack", "dev", "--diff", path.join(tmp, "missing.json")),
     ]);
-    [json, text, bad, usage] = [a, t, x, u];
+    [help, preview, diff, json, text, bad, usage] = [h, pv, df, a, t, x, u];
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -106,12 +126,36 @@ describe("plan: the command", function () {
     assert.doesNotMatch(bad.stderr, /\n\s+at /, "stack trace printed");
   });
 
-  it("exits 2 on an unknown stack, a broken YAML file or a missing flag", () => {
+  it("exits 2 on an unknown stack, a broken YAML file, a missing flag or a missing diff base", () => {
     for (const r of usage) assert.strictEqual(r.code, 2, r.stderr);
     assert.match(usage[0].stderr, /stacks: dev, prod, staging/);
     assert.match(usage[1].stderr, /Pulumi\.broken\.yaml is not valid YAML/);
     assert.match(usage[2].stderr, /--stack is required/);
     assert.match(usage[3].stderr, /bogus/);
+    assert.match(usage[4].stderr, /--diff: .*missing\.json does not exist/);
+  });
+
+  it("--help prints every flag and the exit codes, and exits 0", () => {
+    assert.strictEqual(help.code, 0, help.stderr);
+    for (const flag of ["--stack", "--stack-file", "--json", "--diff", "--preview", "--help", "Exit codes"]) assert.ok(help.stdout.includes(flag), flag);
+  });
+
+  // Defect: a --preview that silently ran a normal plan would print known values and a verdict.
+  it("--preview runs a first preview: provider outputs unknown, no policy verdict", () => {
+    assert.strictEqual(preview.code, 0, preview.stderr);
+    assert.match(preview.stdout, /Policy packs: not run in --preview/);
+    assert.doesNotMatch(preview.stdout, /eks\.amazonaws\.com/, "the cluster endpoint is known, so this was no preview");
+    assert.doesNotMatch(preview.stdout, /mandatory/);
+    assert.match(preview.stdout, /platform:eks:Cluster eks/);
+  });
+
+  it("--diff prints, by URN, what was added, removed and which inputs changed, as Markdown", () => {
+    assert.strictEqual(diff.code, 0, diff.stderr);
+    assert.match(diff.stdout, /^### Plan diff for dev: 1 added, 1 removed, 1 changed/);
+    assert.ok(diff.stdout.includes(`#### Added\n\n- \`${old.droppedUrn}\``), "the resource missing from the old plan is not listed as added");
+    assert.match(diff.stdout, /#### Removed\n\n- `urn:pulumi:dev::platform::aws:s3\/bucket:Bucket::retired`/);
+    assert.ok(diff.stdout.includes(`- \`${old.vpcUrn}\``), "the VPC is not listed as changed");
+    assert.match(diff.stdout, /\| inputs\.cidrBlock \| `"10\.99\.0\.0\/16"` \| `"10\.10\.0\.0\/16"` \|/);
   });
 });
 
@@ -150,5 +194,34 @@ describe("plan: no secret in a plain input or output", () => {
     const doc = JSON.stringify(planDocument(r));
     for (const secret of ["xoxb-secret-token-value", "repo-secret-value"]) assert.ok(!doc.includes(secret), `${secret} leaked`);
     assert.ok(r.resources.some((x) => JSON.stringify(x.inputs).includes("[secret]") && x.type === "kubernetes:core/v1:Secret"), "no Secret carries the token");
+  });
+});
+
+describe("plan: the diff of two plan documents", () => {
+  const { diffPlans, diffMarkdown, readPlan, valueChanges } = require("../../tools/plan-diff") as typeof import("../../tools/plan-diff");
+  const res = (urn: string, inputs: Record<string, unknown>, extra = {}) => ({ urn, type: "t:m:T", name: urn, parent: "", custom: true, inputs, protect: false, retainOnDelete: false, dependsOn: [], ...extra });
+  const doc = (resources: any[]) => ({ stack: "dev", resources, outputs: {} });
+
+  it("lists nested input changes by path, and option changes", () => {
+    const d = diffPlans(doc([res("a", { spec: { ports: [80, 443] }, keep: 1 })]), doc([res("a", { spec: { ports: [80, 8443] }, keep: 1 }, { protect: true })]));
+    assert.deepStrictEqual(d.changed, [{ urn: "a", type: "t:m:T", changes: [{ path: "inputs.spec.ports[1]", old: 443, new: 8443 }, { path: "protect", old: false, new: true }] }]);
+    assert.deepStrictEqual([d.added, d.removed], [[], []]);
+  });
+
+  it("an identical plan: no change", () => {
+    const a = doc([res("a", { x: 1 })]);
+    assert.match(diffMarkdown(diffPlans(a, a), "dev"), /0 added, 0 removed, 0 changed\n\nNo change\./);
+    assert.deepStrictEqual(valueChanges({ a: [1] }, { a: [1] }), []);
+  });
+
+  it("flags a removed protected resource and escapes table cells", () => {
+    const md = diffMarkdown(diffPlans(doc([res("p", {}, { protect: true }), res("c", { v: "a|b" })]), doc([res("c", { v: "a|c" })])), "prod");
+    assert.match(md, /- `p` \(protected: the update will refuse\)/);
+    assert.match(md, /\| inputs\.v \| `"a\\\|b"` \| `"a\\\|c"` \|/);
+  });
+
+  it("refuses a file that is not a plan document, naming it and the fix", () => {
+    assert.throws(() => readPlan("{", "x.json"), /x\.json is not JSON .*Fix: pass a file written by npm run plan -- --stack <env> --json/);
+    assert.throws(() => readPlan('{"stack": "dev"}', "y.json"), /y\.json is not a plan document/);
   });
 });
