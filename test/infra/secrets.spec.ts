@@ -5,7 +5,8 @@
 // (RandomPassword result and bcrypt hash) and every value the stack config marks secret.
 import * as assert from "assert";
 import { RunResult, loadStackConfig } from "../../tools/harness";
-import { ENVS, runStack } from "../support";
+import { objKey } from "../../models/objects";
+import { ENVS, describeRendered, renderedStack, runStack } from "../support";
 
 const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 
@@ -97,5 +98,24 @@ describe("secrets: no secret leaks from any input, output, annotation or chart v
         assert.ok(!/annotations|labels/i.test(p), `a secret is written into ${p}`);
       }
     });
+  }
+});
+
+describeRendered("secrets: no secret leaks into any rendered chart object", () => {
+  for (const env of ENVS) {
+    it(`${env}: no generated password or secret config value, in any encoding, in any rendered object`, async () => {
+      const run = await runStack(env);
+      const render = await renderedStack(env);
+      assert.ok(render.objects.length > 50, "expected the charts' objects");
+      // Every rendered string, Secrets included: the program hands charts secrets only as
+      // secret values (rendered as a placeholder), so no real value may appear in any object.
+      const seen: [string, string][] = render.objects.flatMap((o) => strings(o.object, objKey(o)));
+      for (const [label, secret] of secretsOf(run)) {
+        for (const form of leakForms(secret)) {
+          const hit = seen.find(([, s]) => s.includes(form));
+          assert.ok(!hit, `${label} leaked as ${form.slice(0, 10)}... at ${hit?.[0]}`);
+        }
+      }
+    }).timeout(600000);
   }
 });

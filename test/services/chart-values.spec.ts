@@ -5,8 +5,9 @@
 import * as assert from "assert";
 import { RecordedResource, RunResult } from "../../tools/harness";
 import { NODE_EXPORTER_NAMESPACE } from "../../infra/services";
-import { CHART_TYPE } from "../../models/objects";
-import { ENVS, runStack } from "../support";
+import { CHART_TYPE, ClusterObject, objKey, objNamespace, programObjects } from "../../models/objects";
+import { findPodSpec } from "../../policies/lib/podspec";
+import { ENVS, describeRendered, renderedStack, runStack } from "../support";
 
 interface Hit {
   path: string;
@@ -89,4 +90,60 @@ describe("chart values: security settings over every chart's whole values tree",
       assert.strictEqual(cm?.["exec.enabled"], false, `${env}: configs.cm["exec.enabled"] must be false`);
     }
   });
+});
+
+// Every container of every object the platform puts on the cluster: the program's own
+// objects and, with helm on PATH, every rendered chart object. No list of paths or charts.
+function containersOf(objects: ClusterObject[]) {
+  const out: { where: string; pod: Record<string, any>; c: Record<string, any> }[] = [];
+  for (const o of objects) {
+    const pod = findPodSpec(o.kind, o.object);
+    if (!pod) continue;
+    for (const c of pod.containers) out.push({ where: `${objKey(o)} ${c.path}`, pod: pod.spec, c: c.container });
+  }
+  return out;
+}
+
+/** Every problem with every container (and pod) of these objects, one line each. */
+function containerProblems(objects: ClusterObject[], hostNamespacesAllowed: (o: ClusterObject) => boolean): string[] {
+  const problems: string[] = [];
+  for (const o of objects) {
+    const pod = findPodSpec(o.kind, o.object);
+    if (!pod || hostNamespacesAllowed(o)) continue;
+    for (const key of ["hostNetwork", "hostPID", "hostIPC"]) if (pod.spec[key] === true) problems.push(`${objKey(o)}: ${key}`);
+  }
+  for (const { where, c } of containersOf(objects)) {
+    const sc = c.securityContext ?? {};
+    if (sc.privileged === true) problems.push(`${where}: privileged`);
+    if (sc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is ${JSON.stringify(sc.allowPrivilegeEscalation)}, must be false`);
+    const r = c.resources ?? {};
+    if (!(r.requests?.cpu && r.requests?.memory && r.limits?.memory)) problems.push(`${where}: resources ${JSON.stringify(c.resources ?? null)} lack CPU/memory requests or a memory limit`);
+  }
+  return problems;
+}
+
+// Containers the pinned charts render without resources on this branch: the values branch
+// (issue 12, chart values) sets them. A gap not listed here fails; delete each line once its
+// chart's values set resources (the list may only shrink).
+const RESOURCES_KNOWN_GAPS = [
+  "Deployment/argocd/argocd-redis-ha-haproxy spec.template.spec.containers[0]",
+  "Deployment/argocd/argocd-redis-ha-haproxy spec.template.spec.initContainers[0]",
+  "StatefulSet/argocd/argocd-redis-ha-server spec.template.spec.containers[0]",
+  "StatefulSet/argocd/argocd-redis-ha-server spec.template.spec.containers[1]",
+  "StatefulSet/argocd/argocd-redis-ha-server spec.template.spec.containers[2]",
+  "StatefulSet/argocd/argocd-redis-ha-server spec.template.spec.initContainers[0]",
+  "Deployment/observability/mimir-gateway spec.template.spec.containers[0]",
+];
+const knownGap = (problem: string) => RESOURCES_KNOWN_GAPS.some((g) => problem.startsWith(`${g}: resources `));
+
+describeRendered("every container of the program's objects and of every rendered chart object", () => {
+  for (const env of ENVS) {
+    it(`${env}: never privileged, no escalation, requests and a memory limit, host namespaces only for node-exporter in ${NODE_EXPORTER_NAMESPACE}`, async () => {
+      const objects = [...programObjects(await runStack(env)), ...(await renderedStack(env)).objects];
+      const nodeExporter = (o: ClusterObject) => o.source.kind === "chart" && o.source.chartName === "prometheus-node-exporter" && objNamespace(o) === NODE_EXPORTER_NAMESPACE;
+      assert.ok(containersOf(objects).length >= 20, "expected the charts' containers");
+      const problems = containerProblems(objects, nodeExporter).filter((p) => !knownGap(p));
+      assert.deepStrictEqual(problems, [], problems.join("\n"));
+    }).timeout(600000);
+  }
 });
