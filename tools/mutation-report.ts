@@ -50,11 +50,15 @@ export function score(t: Tally): number {
   return valid === 0 ? NaN : (100 * detected) / valid;
 }
 
-/** Prints the score per area (and the survivors); false when there is no report yet. */
-export function printReport(file = REPORT, survivors = false): boolean {
-  if (!fs.existsSync(file)) return false;
-  const report = JSON.parse(fs.readFileSync(file, "utf8")) as Report;
-  console.log(`mutation score (npm run mutate of ${fs.statSync(file).mtime.toISOString()}):`);
+/** Prints the score per area (and the survivors) of one or more reports (runs over parts of
+ * the code, merged by file); false when there is no report yet. */
+export function printReport(files: string[] = [REPORT], survivors = false): boolean {
+  const present = files.filter((f) => fs.existsSync(f));
+  if (!present.length) return false;
+  const report: Report = { files: {} };
+  for (const f of present) Object.assign(report.files, (JSON.parse(fs.readFileSync(f, "utf8")) as Report).files);
+  const when = present.map((f) => fs.statSync(f).mtime.toISOString()).sort().pop();
+  console.log(`mutation score (npm run mutate, report of ${when}):`);
   for (const area of AREAS) {
     const files = Object.entries(report.files).filter(([f]) => f.startsWith(area));
     const t = tally(files.flatMap(([, f]) => f.mutants));
@@ -70,9 +74,9 @@ export function printReport(file = REPORT, survivors = false): boolean {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { survivors: { type: "boolean" }, file: { type: "string", default: REPORT } } });
+  const { values } = parseArgs({ options: { survivors: { type: "boolean" }, file: { type: "string", multiple: true, default: [REPORT] } } });
   if (!printReport(values.file, values.survivors)) {
-    console.error(`mutate:report: no report at ${path.relative(ROOT, values.file!)}. Fix: run \`npm run mutate\` first.`);
+    console.error(`mutate:report: no report at ${values.file!.map((f) => path.relative(ROOT, f)).join(", ")}. Fix: run \`npm run mutate\` first.`);
     process.exitCode = 1;
   }
 }
