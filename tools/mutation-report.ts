@@ -7,7 +7,10 @@ import * as path from "path";
 import { parseArgs } from "util";
 
 const ROOT = path.resolve(__dirname, "..");
-export const REPORT = path.join(ROOT, "node_modules", ".cache", "stryker", "mutation.json");
+const DIR = path.join(ROOT, "node_modules", ".cache", "stryker");
+/** The whole run's report and any per-area run's (MUTATE_AREA), newest last. */
+export const reports = (): string[] =>
+  fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => /^mutation(-\w+)?\.json$/.test(f)).map((f) => path.join(DIR, f)).sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs) : [];
 const AREAS = ["policies/", "contract/", "infra/config.ts"];
 
 interface Mutant {
@@ -52,7 +55,7 @@ export function score(t: Tally): number {
 
 /** Prints the score per area (and the survivors) of one or more reports (runs over parts of
  * the code, merged by file); false when there is no report yet. */
-export function printReport(files: string[] = [REPORT], survivors = false): boolean {
+export function printReport(files: string[] = reports(), survivors = false): boolean {
   const present = files.filter((f) => fs.existsSync(f));
   if (!present.length) return false;
   const report: Report = { files: {} };
@@ -74,9 +77,9 @@ export function printReport(files: string[] = [REPORT], survivors = false): bool
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { survivors: { type: "boolean" }, file: { type: "string", multiple: true, default: [REPORT] } } });
-  if (!printReport(values.file, values.survivors)) {
-    console.error(`mutate:report: no report at ${values.file!.map((f) => path.relative(ROOT, f)).join(", ")}. Fix: run \`npm run mutate\` first.`);
+  const { values } = parseArgs({ options: { survivors: { type: "boolean" }, file: { type: "string", multiple: true } } });
+  if (!printReport(values.file ?? reports(), values.survivors)) {
+    console.error(`mutate:report: no report in ${path.relative(ROOT, DIR)}. Fix: run \`npm run mutate\` first.`);
     process.exitCode = 1;
   }
 }
