@@ -4,10 +4,12 @@
 //   render: `npm run render` per stack, cold (no cache) and warm (cached by content hash)
 //   tests:  the whole `npm test` (type-check + mocha, rendered charts and models included); target < 40 s
 //   policy: tools/bench/policy.ts (offline checker vs YAML parsing), when present
+//   mutation: the last `npm run mutate` score (it is too slow to run here), when present
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
+import { printReport } from "./mutation-report";
 
 const ROOT = path.resolve(__dirname, "..");
 const NODE = process.execPath;
@@ -87,6 +89,7 @@ function main() {
     const res = spawnSync(NODE, ["-r", "./tools/register.js", policyBench], { cwd: ROOT, stdio: "inherit" });
     if (res.status !== 0) process.exitCode = 1;
   }
+  if (!skip.has("mutation") && !printReport()) console.log("mutation score: no report yet (npm run mutate)");
 }
 
 main();

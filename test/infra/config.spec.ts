@@ -80,11 +80,27 @@ describe("config: malformed input is rejected with the key named", () => {
   it("the whole internet on prod's public endpoint", () =>
     rejects({ ...BASE, environment: "prod", endpointPublicAccessCidrs: ["0.0.0.0/0"] }, "platform:endpointPublicAccessCidrs[0]", "whole internet"));
   it("a malformed allowlist entry", () => rejects({ ...BASE, endpointPublicAccessCidrs: ["203.0.113.0"] }, "platform:endpointPublicAccessCidrs[0]", "CIDR"));
+  it("an allow-list entry that is not a network address, with the network address as the fix", () =>
+    rejects({ ...BASE, endpointPublicAccessCidrs: ["198.51.100.0/24", "203.0.113.7/24"] }, "platform:endpointPublicAccessCidrs[1]", "not a network address", "203.0.113.0/24"));
+  it("accepts allow-list entries that are network addresses, host routes included", () => {
+    const cidrs = ["203.0.113.0/24", "198.51.100.7/32"];
+    assert.deepStrictEqual(parseConfig({ ...BASE, endpointPublicAccessCidrs: cidrs }, { now: NOW }).endpoint.publicAccessCidrs, cidrs);
+  });
   it("no way to reach the API server", () => rejects({ ...BASE, endpointPrivateAccess: false, endpointPublicAccessCidrs: [] }, "platform:endpointPrivateAccess", "unreachable"));
   it("an IAM user instead of a role", () => rejects({ ...BASE, clusterAdmins: ["arn:aws:iam::123456789012:user/alice"] }, "platform:clusterAdmins[0]", "IAM role ARN"));
   it("a principal both admin and viewer", () => {
     const arn = "arn:aws:iam::123456789012:role/ops";
     rejects({ ...BASE, clusterAdmins: [arn], clusterViewers: [arn] }, "platform:clusterViewers", "one list");
+  });
+  for (const list of ["clusterAdmins", "clusterViewers"]) {
+    it(`a principal listed twice in ${list}`, () => {
+      const arn = "arn:aws:iam::123456789012:role/ops";
+      rejects({ ...BASE, [list]: [arn, "arn:aws:iam::123456789012:role/other", arn] }, `platform:${list}`, "listed twice", arn, "once");
+    });
+  }
+  it("distinct principals in each list are accepted", () => {
+    const cfg = parseConfig({ ...BASE, clusterAdmins: ["arn:aws:iam::123456789012:role/a", "arn:aws:iam::123456789012:role/b"], clusterViewers: ["arn:aws:iam::123456789012:role/c"] }, { now: NOW });
+    assert.deepStrictEqual([cfg.clusterAdmins.length, cfg.clusterViewers.length], [2, 1]);
   });
   it("an unknown environment", () => rejects({ ...BASE, environment: "production" }, "platform:environment", "dev, staging, prod"));
   it("a missing region", () => rejects({ ...BASE, region: undefined }, "platform:region", "missing"));

@@ -104,7 +104,7 @@ describe("policy CLI (npm run policy -- check)", () => {
   it("reads stdin with `-` as a real process (npm run policy entry point)", function () {
     this.timeout(30000);
     const input = docs(NS, DENY, workload("Deployment", podWith((s) => (s.hostNetwork = true))));
-    const p = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "policies/cli.ts", "check", "-", "--json"], { cwd: ROOT, input, encoding: "utf8" });
+    const p = spawnSync(process.execPath, ["-r", "./tools/register.js", "policies/cli.ts", "check", "-", "--json"], { cwd: ROOT, input, encoding: "utf8" });
     assert.strictEqual(p.status, 1, p.stderr);
     const j = JSON.parse(p.stdout);
     assert.deepStrictEqual(j.violations.map((v: any) => [v.policy, v.object, v.file]), [["k8s-no-host-namespaces", "Deployment/apps/api", "<stdin>"]]);
