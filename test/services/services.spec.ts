@@ -48,7 +48,8 @@ function collect(v: unknown, key: string, out: any[] = []): any[] {
   if (Array.isArray(v)) v.forEach((x) => collect(x, key, out));
   else if (v && typeof v === "object") {
     for (const [k, x] of Object.entries(v)) {
-      if (k === key && x && typeof x === "object" && !Array.isArray(x) && Object.keys(x).length) out.push(x);
+      // An empty block counts: `resources: {}` is exactly the defect this must catch.
+      if (k === key && x && typeof x === "object" && !Array.isArray(x)) out.push(x);
       collect(x, key, out);
     }
   }
@@ -285,7 +286,9 @@ describe("platform services", function () {
         }
       });
     }
-    it("container security contexts drop ALL, forbid escalation, run as non-root with RuntimeDefault seccomp", () => {
+    // The values each chart's main container reads; every container the charts actually render
+    // is walked in chart-values.spec.ts.
+    it("the main containers' security-context values drop ALL, forbid escalation, run as non-root with RuntimeDefault seccomp", () => {
       const paths: [string, (v: any) => any][] = [
         ["cert-manager", (v) => v.containerSecurityContext],
         ["cert-manager", (v) => v.webhook.containerSecurityContext],
