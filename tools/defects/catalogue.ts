@@ -49,7 +49,7 @@ export const DEFECTS: Defect[] = [
   {
     id: 5,
     title: "team namespace egress to every namespace on the OTLP ports",
-    edits: [{ file: "infra/services/namespace.ts", find: "egress: [{ to: [nsSel(t.namespace)], ports:", replace: "egress: [{ to: [{ namespaceSelector: {} }], ports:" }],
+    edits: [{ file: "infra/services/namespace.ts", find: "egress: [{ to: [{ ...nsSel(t.namespace), ...(t.podLabels ? { podSelector: { matchLabels: t.podLabels } } : {}) }], ports:", replace: "egress: [{ to: [{ namespaceSelector: {} }], ports:" }],
     specs: NETWORK,
   },
   {
