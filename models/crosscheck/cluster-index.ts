@@ -2,7 +2,7 @@
 // (from each workload's pod template), Services, ServiceAccounts, NetworkPolicies and namespace
 // labels, keyed by namespace. Every cross-check reads this index, built once per stack.
 import { ClusterObject, objKey, objName, objNamespace } from "../objects";
-import { serviceSelects } from "./selectors";
+import { serviceSelects } from "../network/selectors";
 
 export interface PodTemplate {
   /** The workload that stamps these pods, `Kind/namespace/name`. */

@@ -9,7 +9,7 @@ import { Netmask } from "netmask";
 import type { RunResult } from "../../tools/harness";
 import { objName, objNamespace } from "../objects";
 import { ClusterIndex, PodTemplate, namespaceLabels, resolvePort } from "./cluster-index";
-import { selectorMatches } from "./selectors";
+import { matches } from "../network/selectors";
 
 /** A pod (by template), or a node address (kubelet, host-network pods). */
 export type Endpoint = { pod: PodTemplate } | { node: true; namespace?: string };
@@ -24,7 +24,7 @@ function policyTypes(spec: any): string[] {
 /** Policies that isolate this pod for a direction. */
 function isolating(idx: ClusterIndex, pod: PodTemplate, dir: "Ingress" | "Egress") {
   return idx.networkPolicies.filter((np) => objNamespace(np) === pod.namespace && policyTypes(np.object.spec ?? {}).includes(dir)
-    && selectorMatches(np.object.spec?.podSelector, pod.labels));
+    && matches(np.object.spec?.podSelector, pod.labels));
 }
 
 function peerMatches(idx: ClusterIndex, peer: any, policyNs: string, other: Endpoint, vpcCidr: string): boolean {
@@ -35,8 +35,8 @@ function peerMatches(idx: ClusterIndex, peer: any, policyNs: string, other: Endp
 /** A peer's namespaceSelector (else the policy's own namespace) and podSelector both select the pod; ipBlocks select no pod here (conservative). */
 export function podPeerMatches(idx: ClusterIndex, peer: any, policyNs: string, pod: PodTemplate): boolean {
   if (peer.ipBlock) return false;
-  const nsOk = peer.namespaceSelector ? selectorMatches(peer.namespaceSelector, namespaceLabels(idx, pod.namespace)) : pod.namespace === policyNs;
-  return nsOk && selectorMatches(peer.podSelector, pod.labels);
+  const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, namespaceLabels(idx, pod.namespace)) : pod.namespace === policyNs;
+  return nsOk && matches(peer.podSelector, pod.labels);
 }
 
 /** The stack's VPC range: node addresses (kubelet, host-network pods) lie in it. */

@@ -10,7 +10,7 @@ import { objKey, objNamespace } from "../objects";
 import { ClusterIndex, PodTemplate, listeners, podsIn, resolvePort } from "./cluster-index";
 import { Finding } from "./finding";
 import { podPeerMatches } from "./netpol-eval";
-import { selectorMatches } from "./selectors";
+import { matches } from "../network/selectors";
 
 interface PolicyPort { port?: number | string; endPort?: number; protocol?: string }
 
@@ -21,7 +21,7 @@ export function checkPolicyListeners(idx: ClusterIndex): Finding[] {
     const spec = np.object.spec ?? {};
     // Namespaces with no workload on record (app teams' namespaces, filled later by Argo CD) cannot be judged here.
     if (!podsIn(idx, ns).length) continue;
-    const selected = podsIn(idx, ns).filter((p) => selectorMatches(spec.podSelector, p.labels));
+    const selected = podsIn(idx, ns).filter((p) => matches(spec.podSelector, p.labels));
     for (const rule of spec.ingress ?? []) {
       for (const port of (rule.ports ?? []) as PolicyPort[]) {
         if (port.port === undefined) continue;

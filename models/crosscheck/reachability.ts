@@ -10,7 +10,7 @@ import { ClusterIndex, PodTemplate, resolvePort } from "./cluster-index";
 import { Finding } from "./finding";
 import { ingressBackends } from "./ingress-backends";
 import { blockedBy, vpcCidr } from "./netpol-eval";
-import { serviceSelects } from "./selectors";
+import { serviceSelects } from "../network/selectors";
 import { ServiceRef } from "./services";
 import { inClusterUrls } from "./urls";
 

@@ -11,7 +11,7 @@ import { ScrapeTarget, alloyScrapeTargets } from "./alloy-targets";
 import { Finding } from "./finding";
 import { blockedBy, vpcCidr } from "./netpol-eval";
 import { listensOn } from "./netpol-listeners";
-import { selectorMatches } from "./selectors";
+import { matches } from "../network/selectors";
 
 interface Scraper { chart: string; namespace: string; pods: PodTemplate[]; targets: ScrapeTarget[] }
 
@@ -67,10 +67,10 @@ function openPortsScraped(idx: ClusterIndex, s: Scraper): Finding[] {
   for (const np of idx.networkPolicies) {
     const ns = objNamespace(np)!;
     if (ns === s.namespace || !podsIn(idx, ns).length) continue;
-    const selected = podsIn(idx, ns).filter((p) => selectorMatches(np.object.spec?.podSelector, p.labels));
+    const selected = podsIn(idx, ns).filter((p) => matches(np.object.spec?.podSelector, p.labels));
     for (const rule of np.object.spec?.ingress ?? []) {
-      const toScraper = (rule.from ?? []).some((peer: any) => isSpecific(peer.namespaceSelector) && selectorMatches(peer.namespaceSelector, scraperNs)
-        && s.pods.some((a) => selectorMatches(peer.podSelector, a.labels)));
+      const toScraper = (rule.from ?? []).some((peer: any) => isSpecific(peer.namespaceSelector) && matches(peer.namespaceSelector, scraperNs)
+        && s.pods.some((a) => matches(peer.podSelector, a.labels)));
       if (!toScraper) continue;
       for (const p of rule.ports ?? []) {
         if (p.port === undefined) continue;
