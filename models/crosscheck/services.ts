@@ -1,17 +1,8 @@
 // Resolving "<service>.<namespace>:<port>" against the Services on the cluster: the rendered
-// and program Services, plus the two the cluster brings itself.
+// and program Services, plus the two EKS brings itself (models/network/world.ts EKS_SERVICES).
 import { ClusterObject, objName, objNamespace } from "../objects";
+import { EKS_SERVICES } from "../network/world";
 import { ClusterIndex } from "./cluster-index";
-
-/**
- * Services no chart renders: `kubernetes` in `default` (the API server's, made by kube-apiserver;
- * upstream: kubernetes pkg/controlplane/controller/kubernetesservice) and `kube-dns` in
- * `kube-system` (the EKS CoreDNS addon's Service).
- */
-export const CLUSTER_SERVICES: Record<string, { port: number; name: string }[]> = {
-  "default/kubernetes": [{ port: 443, name: "https" }],
-  "kube-system/kube-dns": [{ port: 53, name: "dns" }, { port: 53, name: "dns-tcp" }],
-};
 
 export interface ServiceRef { service: string; namespace: string; port?: number | string }
 
@@ -19,7 +10,7 @@ export interface ServiceRef { service: string; namespace: string; port?: number 
 export function resolveService(idx: ClusterIndex, ref: ServiceRef): { problem: string; fix: string } | undefined {
   const key = `${ref.namespace}/${ref.service}`;
   const svc = idx.services.find((s) => objNamespace(s) === ref.namespace && objName(s) === ref.service);
-  const ports = svc ? servicePorts(svc) : CLUSTER_SERVICES[key];
+  const ports = svc ? servicePorts(svc) : EKS_SERVICES.find((s) => `${s.namespace}/${s.name}` === key)?.ports.map((p) => ({ port: p.port, name: p.name ?? "" }));
   if (!ports) {
     const names = idx.services.filter((s) => objNamespace(s) === ref.namespace).map(objName).sort();
     return {
