@@ -1,18 +1,19 @@
 // One pass over a stack's ClusterObject[] (program and rendered), as the network model reads
 // it: the pods that will run (models/network/pods.ts), namespaces with their labels and
-// NetworkPolicies (models/network/world.ts), plus the Services and ServiceAccounts as objects.
+// Services and NetworkPolicies (models/network/world.ts), plus the ServiceAccounts as objects.
 // Every cross-check reads this index, built once per stack; worldOf adds the stack's addresses.
 import type { RunResult } from "../../tools/harness";
-import { ClusterObject, objNamespace } from "../objects";
+import { ClusterObject } from "../objects";
 import { StackPod, podsOf } from "../network/pods";
 import { serviceSelects } from "../network/selectors";
 import { stackNetwork } from "../network/stack-net";
-import { ContainerPort, NetPolicy, Protocol, World, buildWorld, namespacesOf, policiesOf } from "../network/world";
+import { ContainerPort, NetPolicy, ServiceDecl, World, buildWorld, namespacesOf, policiesOf, servicesOf } from "../network/world";
 
 export interface ClusterIndex {
   objects: ClusterObject[];
   pods: StackPod[];
-  services: ClusterObject[];
+  /** The stack's own Services (EKS's kubernetes and kube-dns: EKS_SERVICES). */
+  services: ServiceDecl[];
   serviceAccounts: ClusterObject[];
   policies: NetPolicy[];
   /** Namespace -> its labels (with the `kubernetes.io/metadata.name` label the API server sets). */
@@ -21,7 +22,7 @@ export interface ClusterIndex {
 
 export function buildIndex(objects: ClusterObject[]): ClusterIndex {
   const of = (kind: string) => objects.filter((o) => o.kind === kind);
-  return { objects, pods: podsOf(objects), services: of("Service"), serviceAccounts: of("ServiceAccount"), policies: policiesOf(objects), namespaces: namespacesOf(objects) };
+  return { objects, pods: podsOf(objects), services: servicesOf(objects), serviceAccounts: of("ServiceAccount"), policies: policiesOf(objects), namespaces: namespacesOf(objects) };
 }
 
 const worlds = new WeakMap<ClusterIndex, World>();
@@ -45,11 +46,8 @@ export function listeners(idx: ClusterIndex, pod: StackPod): ContainerPort[] {
 function findListeners(idx: ClusterIndex, pod: StackPod): ContainerPort[] {
   const out = [...(pod.ports ?? [])];
   for (const s of idx.services) {
-    if (objNamespace(s) !== pod.namespace || !serviceSelects(s.object.spec?.selector, pod.labels)) continue;
-    for (const p of s.object.spec?.ports ?? []) {
-      const target = p.targetPort ?? p.port;
-      if (typeof target === "number") out.push({ port: target, protocol: (p.protocol ?? "TCP") as Protocol });
-    }
+    if (s.namespace !== pod.namespace || !serviceSelects(s.selector, pod.labels)) continue;
+    for (const p of s.ports) if (typeof p.targetPort === "number") out.push({ port: p.targetPort, protocol: p.protocol });
   }
   return out;
 }

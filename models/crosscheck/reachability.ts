@@ -15,7 +15,7 @@ import type { World } from "../network/world";
 import { ClusterIndex, worldOf } from "./cluster-index";
 import { Finding } from "./finding";
 import { ingressBackends } from "./ingress-backends";
-import { ServiceRef } from "./services";
+import { ServiceRef, findService } from "./services";
 import { inClusterUrls } from "./urls";
 
 export function checkReachability(run: RunResult, idx: ClusterIndex): Finding[] {
@@ -38,16 +38,16 @@ export function checkReachability(run: RunResult, idx: ClusterIndex): Finding[] 
 
 /** Undefined when some client reaches some selected pod on the target port (or the Service cannot be judged). */
 function unreachable(idx: ClusterIndex, world: World, clients: StackPod[], ref: ServiceRef): { problem: string; fix: string } | undefined {
-  const svc = idx.services.find((s) => objNamespace(s) === ref.namespace && objName(s) === ref.service);
-  const sp = (svc?.object.spec?.ports ?? []).find((p: any) => p.port === ref.port || p.name === ref.port);
+  const svc = findService(idx, ref);
+  const sp = svc?.ports.find((p) => p.port === ref.port || p.name === ref.port);
   if (!svc || !sp) return undefined; // the url and ingress-backend checks report these
-  const servers = idx.pods.filter((p) => p.namespace === ref.namespace && serviceSelects(svc.object.spec?.selector, p.labels));
+  const servers = idx.pods.filter((p) => p.namespace === ref.namespace && serviceSelects(svc.selector, p.labels));
   if (!servers.length) return { problem: `Service ${ref.namespace}/${ref.service} selects no pod.`, fix: "make the Service's selector match the workload's pod labels." };
   const reasons: string[] = [];
   for (const c of clients) for (const s of servers) {
-    const port = podPort(s, sp.targetPort ?? sp.port, sp.protocol ?? "TCP");
+    const port = podPort(s, sp.targetPort, sp.protocol);
     if (port === undefined) { reasons.push(`${s.what} has no port named ${sp.targetPort}`); continue; }
-    const blocked = refusal(world, { pod: c }, { pod: s }, port, sp.protocol ?? "TCP");
+    const blocked = refusal(world, { pod: c }, { pod: s }, port, sp.protocol);
     if (!blocked) return undefined;
     reasons.push(`${c.what} -> ${s.what}:${port} blocked by ${blocked.side === "egress" ? c.namespace : s.namespace}'s ${blocked.side} policies (${blocked.policies.join(", ")})`);
   }

@@ -1,7 +1,6 @@
 // Resolving "<service>.<namespace>:<port>" against the Services on the cluster: the rendered
 // and program Services, plus the two EKS brings itself (models/network/world.ts EKS_SERVICES).
-import { ClusterObject, objName, objNamespace } from "../objects";
-import { EKS_SERVICES } from "../network/world";
+import { EKS_SERVICES, ServiceDecl } from "../network/world";
 import { ClusterIndex } from "./cluster-index";
 
 export interface ServiceRef { service: string; namespace: string; port?: number | string }
@@ -9,10 +8,9 @@ export interface ServiceRef { service: string; namespace: string; port?: number 
 /** Undefined when the reference resolves; otherwise what is wrong and what would fix it. */
 export function resolveService(idx: ClusterIndex, ref: ServiceRef): { problem: string; fix: string } | undefined {
   const key = `${ref.namespace}/${ref.service}`;
-  const svc = idx.services.find((s) => objNamespace(s) === ref.namespace && objName(s) === ref.service);
-  const ports = svc ? servicePorts(svc) : EKS_SERVICES.find((s) => `${s.namespace}/${s.name}` === key)?.ports.map((p) => ({ port: p.port, name: p.name ?? "" }));
+  const ports = findService(idx, ref)?.ports ?? EKS_SERVICES.find((s) => `${s.namespace}/${s.name}` === key)?.ports;
   if (!ports) {
-    const names = idx.services.filter((s) => objNamespace(s) === ref.namespace).map(objName).sort();
+    const names = idx.services.filter((s) => s.namespace === ref.namespace).map((s) => s.name).sort();
     return {
       problem: `names Service ${key}, which nothing on the cluster creates.`,
       fix: `use one of the Services in ${ref.namespace} (${names.join(", ") || "none"}) or make the chart render ${ref.service}.`,
@@ -26,5 +24,6 @@ export function resolveService(idx: ClusterIndex, ref: ServiceRef): { problem: s
   };
 }
 
-const servicePorts = (s: ClusterObject): { port: number; name: string }[] =>
-  (s.object.spec?.ports ?? []).map((p: any) => ({ port: Number(p.port), name: String(p.name ?? "") }));
+/** The stack's Service a reference names. */
+export const findService = (idx: ClusterIndex, ref: ServiceRef): ServiceDecl | undefined =>
+  idx.services.find((s) => s.namespace === ref.namespace && s.name === ref.service);

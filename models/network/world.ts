@@ -26,15 +26,17 @@ export interface PodRef {
 
 export interface ServicePort { name?: string; port: number; targetPort: number | string; protocol: Protocol }
 
-export interface NetService {
+/** A Service as its object declares it; the world gives it its ClusterIP. */
+export interface ServiceDecl {
   namespace: string;
   name: string;
-  clusterIP: string;
   /** Undefined for a Service without a selector (e.g. `default/kubernetes`). */
   selector?: Record<string, string>;
   ports: ServicePort[];
   headless: boolean;
 }
+
+export interface NetService extends ServiceDecl { clusterIP: string }
 
 export interface PolicyPort { protocol: Protocol; port?: number | string; endPort?: number }
 export interface PolicyPeer { podSelector?: LabelSelector; namespaceSelector?: LabelSelector; ipBlock?: { cidr: string; except?: string[] } }
@@ -73,7 +75,7 @@ const BUILTIN_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-
  * pkg/controlplane/controller/kubernetesservice) and the EKS CoreDNS add-on's `kube-dns`, at
  * their fixed offsets in the service CIDR.
  */
-export const EKS_SERVICES: (Omit<NetService, "clusterIP"> & { hostOffset: number })[] = [
+export const EKS_SERVICES: (ServiceDecl & { hostOffset: number })[] = [
   { namespace: "default", name: "kubernetes", hostOffset: 1, ports: [{ name: "https", port: 443, targetPort: 443, protocol: "TCP" }], headless: false },
   { namespace: "kube-system", name: "kube-dns", hostOffset: 10, selector: { "k8s-app": "kube-dns" }, headless: false,
     ports: [{ name: "dns", port: 53, targetPort: 53, protocol: "UDP" }, { name: "dns-tcp", port: 53, targetPort: 53, protocol: "TCP" }, { name: "metrics", port: 9153, targetPort: 9153, protocol: "TCP" }] },
@@ -88,7 +90,7 @@ export function hostAt(cidr: string, offset: number): string {
 export function buildWorld(objects: readonly ClusterObject[], net: { vpcCidr: string; serviceCidr: string }): World {
   const namespaces = namespacesOf(objects);
   const services: NetService[] = EKS_SERVICES.map(({ hostOffset, ...s }) => ({ ...s, clusterIP: hostAt(net.serviceCidr, hostOffset) }));
-  objects.filter((o) => o.kind === "Service").forEach((o, i) => services.push(toService(o, hostAt(net.serviceCidr, 100 + i))));
+  servicesOf(objects).forEach((s, i) => services.push({ ...s, clusterIP: s.headless ? "None" : hostAt(net.serviceCidr, 100 + i) }));
   const policies = policiesOf(objects);
   return {
     ...net, namespaces, services, policies,
@@ -110,12 +112,14 @@ export function namespacesOf(objects: readonly ClusterObject[]): Map<string, Rec
 
 export const policiesOf = (objects: readonly ClusterObject[]): NetPolicy[] => objects.filter((o) => o.kind === "NetworkPolicy").map(toPolicy);
 
-function toService(o: ClusterObject, ip: string): NetService {
+/** The stack's own Services (not EKS's), as declared. */
+export const servicesOf = (objects: readonly ClusterObject[]): ServiceDecl[] => objects.filter((o) => o.kind === "Service").map(toService);
+
+function toService(o: ClusterObject): ServiceDecl {
   const spec = o.object.spec ?? {};
-  const headless = spec.clusterIP === "None";
   return {
-    namespace: objNamespace(o)!, name: String(o.object.metadata.name), clusterIP: headless ? "None" : ip,
-    selector: spec.selector && Object.keys(spec.selector).length ? spec.selector : undefined, headless,
+    namespace: objNamespace(o)!, name: String(o.object.metadata.name),
+    selector: spec.selector && Object.keys(spec.selector).length ? spec.selector : undefined, headless: spec.clusterIP === "None",
     ports: (spec.ports ?? []).map((p: any) => ({ name: p.name, port: Number(p.port), targetPort: p.targetPort ?? Number(p.port), protocol: p.protocol ?? "TCP" })),
   };
 }
