@@ -156,21 +156,36 @@ function egressRuleAllows(world: World, p: NetPolicy, rule: PolicyRule, to: Targ
   return rule.peers.some((peer) => {
     if (peer.ipBlock) return inCidr(dst.ip, peer.ipBlock.cidr, peer.ipBlock.except) && numericPortMatch(rule.ports, dst.port, proto);
     if (dst.pod) return peerMatchesPod(world, p.namespace, peer, dst.pod) && podPortMatch(rule.ports, dst.pod, dst.port, proto);
-    if (dst.service) return serviceMatches(world, p.namespace, peer, rule.ports, dst.service, dst.port, proto);
+    if (dst.service) return serviceMatches(world, p.namespace, peer, rule.ports, dst.service, "backend" in to ? to.backend : undefined, dst.port, proto);
     return false;
   });
 }
 
-/** getMatchingServiceClusterIPs: the peer's podSelector against the Service's selector, ports through targetPort. */
-function serviceMatches(world: World, policyNs: string, peer: PolicyPeer, ports: PolicyPort[] | undefined, s: NetService, port: number, proto: Protocol): boolean {
+/**
+ * getMatchingServiceClusterIPs: the peer's podSelector against the Service's selector; each rule
+ * port becomes the Service port serving it (getMatchingServicePort: a targetPort equal to the
+ * rule port, else the backend pod's container port of that number or name behind a targetPort),
+ * kept with the rule's endPort. upstream: amazon-network-policy-controller-k8s pkg/k8s/service_utils.go.
+ */
+function serviceMatches(world: World, policyNs: string, peer: PolicyPeer, ports: PolicyPort[] | undefined, s: NetService, backend: PodRef | undefined, port: number, proto: Protocol): boolean {
   if (!peerSelectsNamespace(world, policyNs, peer, s.namespace)) return false;
   if (!matches(peer.podSelector ?? {}, s.selector ?? {})) return false;
   if (!ports?.length) return true;
   return ports.some((rp) => {
     if (rp.protocol !== proto) return false;
     if (rp.port === undefined) return true;
-    return s.ports.some((sp) => sp.protocol === proto && sp.port === port && (sp.targetPort === rp.port || sp.name === rp.port));
+    const listen = servicePortFor(s, rp.port, proto, backend);
+    return listen !== undefined && port >= listen && port <= (rp.endPort ?? listen);
   });
+}
+
+function servicePortFor(s: NetService, rulePort: number | string, proto: Protocol, backend: PodRef | undefined): number | undefined {
+  const sps = s.ports.filter((sp) => sp.protocol === proto);
+  const direct = sps.find((sp) => sp.targetPort === rulePort);
+  if (direct || !backend) return direct?.port;
+  const cp = backend.ports?.find((c) => c.protocol === proto && (typeof rulePort === "string" ? c.name === rulePort : c.port === rulePort));
+  const number = cp?.port ?? (typeof rulePort === "number" ? rulePort : undefined);
+  return sps.find((sp) => (typeof sp.targetPort === "string" ? sp.targetPort === cp?.name : sp.targetPort === number))?.port;
 }
 
 function ingressRuleAllows(world: World, p: NetPolicy, rule: PolicyRule, srcIp: string, srcPod: PodRef | undefined, dst: PodRef, port: number, proto: Protocol): boolean {
