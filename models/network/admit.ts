@@ -7,15 +7,16 @@
 import { evaluate, Source, Target } from "./evaluate";
 import type { PodRef, Protocol, World } from "./world";
 
-export type Party = { pod: PodRef } | { nodes: true };
+/** A pod, every node, or a Service's ClusterIP (`namespace/name`) with the backend pod it lands on. */
+export type Party = { pod: PodRef } | { nodes: true } | { service: string; backend: PodRef };
 
 export interface Refusal { side: "egress" | "ingress"; policies: string[] }
 
 /** Undefined when the policies admit the flow; otherwise the refusing side and its isolating policies. */
-export function refusal(world: World, from: Party, to: Party, port: number, protocol: Protocol = "TCP"): Refusal | undefined {
+export function refusal(world: World, from: { pod: PodRef } | { nodes: true }, to: Party, port: number, protocol: Protocol = "TCP"): Refusal | undefined {
   const nodes = { ip: world.vpcCidr, what: "the nodes" };
   const src: Source = "pod" in from ? { pod: from.pod } : nodes;
-  const dst: Target = "pod" in to ? { pod: to.pod, port, protocol } : { ...nodes, port, protocol };
+  const dst: Target = "pod" in to ? { pod: to.pod, port, protocol } : "service" in to ? { ...to, port, protocol } : { ...nodes, port, protocol };
   const v = evaluate(world, { name: "admit", from: src, to: dst });
   if (v.egress && !v.egress.allowed) return { side: "egress", policies: v.egress.isolatedBy };
   if (v.ingress && !v.ingress.allowed) return { side: "ingress", policies: v.ingress.isolatedBy };

@@ -5,6 +5,7 @@ import { ClusterIndex, buildIndex, worldOf } from "../../models/crosscheck/clust
 import { checkIdentity } from "../../models/crosscheck/identity";
 import { checkIngressBackends } from "../../models/crosscheck/ingress-backends";
 import { checkPolicyListeners } from "../../models/crosscheck/netpol-listeners";
+import { checkReachability } from "../../models/crosscheck/reachability";
 import { checkUrls, findServiceRefs } from "../../models/crosscheck/urls";
 import { refusal } from "../../models/network/admit";
 import { Finding } from "../../models/crosscheck/finding";
@@ -138,5 +139,22 @@ describe("crosscheck: NetworkPolicy evaluation (models/network/admit.ts)", () =>
   it("sees a host-network pod as a node address: no egress policy of its own, and no namespaceSelector admits it", () => {
     const idx = buildIndex([namespace("web"), namespace("app"), web, client(true), fromApp, netpol("app", "deny", { podSelector: {}, policyTypes: ["Egress"] })]);
     assert.deepStrictEqual(blocked(idx), { side: "ingress", policies: ["from-app"] });
+  });
+});
+
+describe("crosscheck: reachability of a URL through its Service's ClusterIP", () => {
+  const run = runOf([resource("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.30.0.0/16" }), chart("grafana", "grafana", "obs", { url: "http://loki.obs.svc:3100" })]);
+  const objs = (podSelector: object) => buildIndex([
+    namespace("obs"),
+    deployment("obs", "grafana", { chart: "grafana" }),
+    deployment("obs", "loki", { labels: { app: "loki", tier: "logs" }, ports: [{ name: "http", containerPort: 3100 }] }),
+    service("obs", "loki", { app: "loki" }, [{ port: 3100, targetPort: "http" }]),
+    netpol("obs", "to-logs", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ podSelector }], ports: [{ port: 3100 }] }] }),
+  ]);
+  it("admits a peer whose podSelector matches the Service's selector, through the named targetPort", () => {
+    assert.deepStrictEqual(checkReachability(run, objs({ matchLabels: { app: "loki" } })), []);
+  });
+  it("refuses a peer that selects the pod by a label the Service's selector lacks (the agent sees the ClusterIP)", () => {
+    one(checkReachability(run, objs({ matchLabels: { tier: "logs" } })), /Chart grafana values\.url: "http:\/\/loki\.obs\.svc:3100": no client reaches Service obs\/loki: Deployment\/obs\/grafana -> Deployment\/obs\/loki:3100 blocked by obs's egress policies \(to-logs\)/);
   });
 });
