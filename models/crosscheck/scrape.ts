@@ -7,7 +7,7 @@
 import type { RunResult } from "../../tools/harness";
 import { CHART_TYPE } from "../objects";
 import { refusal } from "../network/admit";
-import { namespaceLabels, podPort } from "../network/evaluate";
+import { peerMatchesPod, podPort } from "../network/evaluate";
 import type { StackPod } from "../network/pods";
 import { matches } from "../network/selectors";
 import type { LabelSelector } from "../network/selectors";
@@ -66,14 +66,12 @@ function targetsAllowed(idx: ClusterIndex, world: World, s: Scraper): Finding[] 
 /** Ports other namespaces open specifically to Alloy's namespace: each must be one Alloy scrapes there. */
 function openPortsScraped(idx: ClusterIndex, s: Scraper): Finding[] {
   const out: Finding[] = [];
-  const scraperNs = namespaceLabels(idx, s.namespace);
   for (const np of idx.policies) {
     const ns = np.namespace;
     if (ns === s.namespace || !podsIn(idx, ns).length) continue;
     const selected = podsIn(idx, ns).filter((p) => matches(np.podSelector, p.labels));
     for (const rule of np.ingress ?? []) {
-      const toScraper = (rule.peers ?? []).some((peer) => isSpecific(peer.namespaceSelector) && matches(peer.namespaceSelector, scraperNs)
-        && s.pods.some((a) => matches(peer.podSelector, a.labels)));
+      const toScraper = (rule.peers ?? []).some((peer) => isSpecific(peer.namespaceSelector) && s.pods.some((a) => peerMatchesPod(idx, ns, peer, a)));
       if (!toScraper) continue;
       for (const p of rule.ports ?? []) {
         if (p.port === undefined) continue;

@@ -122,7 +122,7 @@ function podPortMatch(ports: PolicyPort[] | undefined, pod: PodRef, port: number
 }
 
 /** A namespace's labels; one the stack does not create still carries its name label (NamespaceDefaultLabelName). */
-export const namespaceLabels = (world: Pick<World, "namespaces">, ns: string): Record<string, string> =>
+const namespaceLabels = (world: Pick<World, "namespaces">, ns: string): Record<string, string> =>
   world.namespaces.get(ns) ?? { "kubernetes.io/metadata.name": ns };
 
 /** The peer's namespaceSelector (else the policy's own namespace) picks `ns`. */
