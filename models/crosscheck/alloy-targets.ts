@@ -6,11 +6,12 @@
 // port at podIP:port, one bare podIP target for a container with no ports; nodes at
 // address:kubelet port 10250); prometheus scrape/target.go (a bare address gets the scheme's port).
 import { AlloyBlock, AlloyValue, components, parseAlloy } from "./alloy-syntax";
-import { ClusterIndex, PodTemplate } from "./cluster-index";
+import type { StackPod } from "../network/pods";
+import { ClusterIndex } from "./cluster-index";
 import { Labels, RelabelRule, relabel } from "./relabel";
 
-export interface ScrapeTarget { job: string; node?: true; pod?: PodTemplate; port: number }
-interface Discovered { labels: Labels; pod?: PodTemplate; node?: true }
+export interface ScrapeTarget { job: string; node?: true; pod?: StackPod; port: number }
+interface Discovered { labels: Labels; pod?: StackPod; node?: true }
 
 const KUBELET_PORT = 10250;
 const POD_IP = "192.0.2.10";
@@ -26,7 +27,7 @@ export function alloyScrapeTargets(config: string, idx: ClusterIndex): ScrapeTar
     for (const t of resolve(root, idx, s.attrs.targets, `prometheus.scrape "${s.label}"`)) {
       const port = /:(\d+)$/.exec(t.labels.__address__ ?? "")?.[1];
       const target = { job: s.label ?? "", node: t.node, pod: t.pod, port: port ? Number(port) : scheme === "https" ? 443 : 80 };
-      out.set(`${target.job}|${t.pod?.owner ?? "node"}|${target.port}`, target);
+      out.set(`${target.job}|${t.pod?.what ?? "node"}|${target.port}`, target);
     }
   }
   return [...out.values()];
@@ -55,8 +56,8 @@ function discover(idx: ClusterIndex, block: AlloyBlock): Discovered[] {
   return idx.pods.filter((p) => !names.length || names.includes(p.namespace)).flatMap(podTargets);
 }
 
-function podTargets(pod: PodTemplate): Discovered[] {
-  const name = pod.owner.split("/").pop() ?? "";
+function podTargets(pod: StackPod): Discovered[] {
+  const name = pod.what.split("/").pop() ?? "";
   const base: Labels = {
     __meta_kubernetes_namespace: pod.namespace,
     __meta_kubernetes_pod_name: `${name}-0`,
@@ -64,7 +65,7 @@ function podTargets(pod: PodTemplate): Discovered[] {
     __meta_kubernetes_pod_phase: "Running",
     __meta_kubernetes_pod_ready: "true",
     __meta_kubernetes_pod_node_name: "node",
-    __meta_kubernetes_pod_controller_kind: pod.owner.split("/")[0],
+    __meta_kubernetes_pod_controller_kind: pod.what.split("/")[0],
   };
   for (const [k, v] of Object.entries(pod.labels)) { base[`__meta_kubernetes_pod_label_${sanitize(k)}`] = String(v); base[`__meta_kubernetes_pod_labelpresent_${sanitize(k)}`] = "true"; }
   for (const [k, v] of Object.entries(pod.annotations)) { base[`__meta_kubernetes_pod_annotation_${sanitize(k)}`] = String(v); base[`__meta_kubernetes_pod_annotationpresent_${sanitize(k)}`] = "true"; }

@@ -6,56 +6,57 @@
 // containerPort is informational in Kubernetes, so this holds the charts to declaring theirs.
 // upstream: kubernetes/api networking/v1 types.go (NetworkPolicyPort: port number or named port,
 // protocol defaults to TCP, endPort; NetworkPolicyPeer; an empty podSelector selects every pod).
-import { objKey, objNamespace } from "../objects";
-import { ClusterIndex, PodTemplate, listeners, podsIn, resolvePort } from "./cluster-index";
+import { peerMatchesPod, podPort } from "../network/evaluate";
+import type { StackPod } from "../network/pods";
+import { matches } from "../network/selectors";
+import type { NetPolicy, PolicyPeer, PolicyPort } from "../network/world";
+import { ClusterIndex, listeners, podsIn } from "./cluster-index";
 import { Finding } from "./finding";
-import { podPeerMatches } from "./netpol-eval";
-import { selectorMatches } from "./selectors";
 
-interface PolicyPort { port?: number | string; endPort?: number; protocol?: string }
+/** The policy as a finding names it. */
+export const policyObject = (p: NetPolicy): string => `NetworkPolicy/${p.namespace}/${p.name}`;
 
 export function checkPolicyListeners(idx: ClusterIndex): Finding[] {
   const out: Finding[] = [];
-  for (const np of idx.networkPolicies) {
-    const ns = objNamespace(np)!;
-    const spec = np.object.spec ?? {};
+  for (const np of idx.policies) {
+    const ns = np.namespace;
     // Namespaces with no workload on record (app teams' namespaces, filled later by Argo CD) cannot be judged here.
     if (!podsIn(idx, ns).length) continue;
-    const selected = podsIn(idx, ns).filter((p) => selectorMatches(spec.podSelector, p.labels));
-    for (const rule of spec.ingress ?? []) {
-      for (const port of (rule.ports ?? []) as PolicyPort[]) {
+    const selected = podsIn(idx, ns).filter((p) => matches(np.podSelector, p.labels));
+    for (const rule of np.ingress ?? []) {
+      for (const port of rule.ports ?? []) {
         if (port.port === undefined) continue;
-        if (!selected.some((p) => listensOn(idx, p, port))) out.push(noListener(objKey(np), "opens ingress", port, selected));
+        if (!selected.some((p) => listensOn(idx, p, port))) out.push(noListener(policyObject(np), "opens ingress", port, selected));
       }
     }
-    for (const rule of spec.egress ?? []) {
-      const targets = egressTargets(idx, ns, rule.to ?? []);
+    for (const rule of np.egress ?? []) {
+      const targets = egressTargets(idx, ns, rule.peers ?? []);
       if (!targets.length) continue; // ipBlocks, or pods this stack does not run (CoreDNS, app teams)
-      for (const port of (rule.ports ?? []) as PolicyPort[]) {
+      for (const port of rule.ports ?? []) {
         if (port.port === undefined) continue;
-        if (!targets.some((p) => listensOn(idx, p, port))) out.push(noListener(objKey(np), "opens egress", port, targets));
+        if (!targets.some((p) => listensOn(idx, p, port))) out.push(noListener(policyObject(np), "opens egress", port, targets));
       }
     }
   }
   return out;
 }
 
-export function listensOn(idx: ClusterIndex, pod: PodTemplate, port: PolicyPort): boolean {
-  const want = resolvePort(pod, port.port!);
+export function listensOn(idx: ClusterIndex, pod: StackPod, port: PolicyPort): boolean {
+  const proto = port.protocol;
+  const want = podPort(pod, port.port!, proto);
   if (want === undefined) return false;
-  const proto = port.protocol ?? "TCP";
   const hi = port.endPort ?? want;
   return listeners(idx, pod).some((l) => l.protocol === proto && l.port >= want && l.port <= hi);
 }
 
 /** Pods an egress rule's peers select: namespaceSelector and/or podSelector (ipBlock peers select no pod). */
-function egressTargets(idx: ClusterIndex, ns: string, peers: any[]): PodTemplate[] {
-  return idx.pods.filter((p) => peers.some((peer) => (peer.namespaceSelector || peer.podSelector) && podPeerMatches(idx, peer, ns, p)));
+function egressTargets(idx: ClusterIndex, ns: string, peers: PolicyPeer[]): StackPod[] {
+  return idx.pods.filter((p) => peers.some((peer) => (peer.namespaceSelector || peer.podSelector) && peerMatchesPod(idx, ns, peer, p)));
 }
 
-function noListener(policy: string, verb: string, port: PolicyPort, pods: PodTemplate[]): Finding {
-  const range = `${port.protocol ?? "TCP"} ${port.port}${port.endPort ? `-${port.endPort}` : ""}`;
-  const owners = [...new Set(pods.map((p) => p.owner))];
+function noListener(policy: string, verb: string, port: PolicyPort, pods: StackPod[]): Finding {
+  const range = `${port.protocol} ${port.port}${port.endPort ? `-${port.endPort}` : ""}`;
+  const owners = [...new Set(pods.map((p) => p.what))];
   return {
     check: "netpol-listener", object: policy,
     problem: `${verb} ${range}, but no pod it selects listens there (selected: ${owners.join(", ") || "no pods"}).`,

@@ -1,27 +1,16 @@
 // Resolving "<service>.<namespace>:<port>" against the Services on the cluster: the rendered
-// and program Services, plus the two the cluster brings itself.
-import { ClusterObject, objName, objNamespace } from "../objects";
+// and program Services, plus the two EKS brings itself (models/network/world.ts EKS_SERVICES).
+import { EKS_SERVICES, ServiceDecl } from "../network/world";
 import { ClusterIndex } from "./cluster-index";
-
-/**
- * Services no chart renders: `kubernetes` in `default` (the API server's, made by kube-apiserver;
- * upstream: kubernetes pkg/controlplane/controller/kubernetesservice) and `kube-dns` in
- * `kube-system` (the EKS CoreDNS addon's Service).
- */
-export const CLUSTER_SERVICES: Record<string, { port: number; name: string }[]> = {
-  "default/kubernetes": [{ port: 443, name: "https" }],
-  "kube-system/kube-dns": [{ port: 53, name: "dns" }, { port: 53, name: "dns-tcp" }],
-};
 
 export interface ServiceRef { service: string; namespace: string; port?: number | string }
 
 /** Undefined when the reference resolves; otherwise what is wrong and what would fix it. */
 export function resolveService(idx: ClusterIndex, ref: ServiceRef): { problem: string; fix: string } | undefined {
   const key = `${ref.namespace}/${ref.service}`;
-  const svc = idx.services.find((s) => objNamespace(s) === ref.namespace && objName(s) === ref.service);
-  const ports = svc ? servicePorts(svc) : CLUSTER_SERVICES[key];
+  const ports = findService(idx, ref)?.ports ?? EKS_SERVICES.find((s) => `${s.namespace}/${s.name}` === key)?.ports;
   if (!ports) {
-    const names = idx.services.filter((s) => objNamespace(s) === ref.namespace).map(objName).sort();
+    const names = idx.services.filter((s) => s.namespace === ref.namespace).map((s) => s.name).sort();
     return {
       problem: `names Service ${key}, which nothing on the cluster creates.`,
       fix: `use one of the Services in ${ref.namespace} (${names.join(", ") || "none"}) or make the chart render ${ref.service}.`,
@@ -35,5 +24,6 @@ export function resolveService(idx: ClusterIndex, ref: ServiceRef): { problem: s
   };
 }
 
-const servicePorts = (s: ClusterObject): { port: number; name: string }[] =>
-  (s.object.spec?.ports ?? []).map((p: any) => ({ port: Number(p.port), name: String(p.name ?? "") }));
+/** The stack's Service a reference names. */
+export const findService = (idx: ClusterIndex, ref: ServiceRef): ServiceDecl | undefined =>
+  idx.services.find((s) => s.namespace === ref.namespace && s.name === ref.service);

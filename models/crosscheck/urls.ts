@@ -45,7 +45,7 @@ export function* strings(v: unknown, path: string): Generator<[string, string]> 
 
 /** Chart values (Chart resource inputs) and the program's ConfigMaps and Secrets. */
 export function inClusterUrls(run: RunResult, idx: ClusterIndex): FoundUrl[] {
-  const namespaces = new Set([...idx.namespaceLabels.keys(), ...idx.pods.map((p) => p.namespace)]);
+  const namespaces = new Set([...idx.namespaces.keys(), ...idx.pods.map((p) => p.namespace)]);
   const out: FoundUrl[] = [];
   const scan = (where: string, v: unknown, chart?: string) => {
     for (const [path, s] of strings(v, "")) {

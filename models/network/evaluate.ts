@@ -13,9 +13,12 @@
 //   - ipBlock peers are address ranges, so they match pod IPs too (pods have VPC addresses);
 //     named ports are dropped for ipBlock peers, and a rule whose ports are all named then
 //     allows nothing there (convertToPolicyInfoPortForCIDRs);
-//   - kubelet probes from the pod's own node are always allowed (the agent's node-IP allow).
+//   - kubelet probes from the pod's own node are always allowed (the agent's node-IP allow);
+//   - host-network pods sit on no pod veth: nothing polices them, and they are node addresses.
+// An address may be a whole range (e.g. the VPC: "any node"): an ipBlock then matches it only
+// if it covers every address of the range and no exception cuts into it.
 import { Netmask } from "netmask";
-import { matches } from "./selectors";
+import { matches, serviceSelects } from "./selectors";
 import { NetPolicy, NetService, PodRef, PolicyPeer, PolicyPort, PolicyRule, Protocol, World } from "./world";
 
 export type Source = { pod: PodRef } | { ip: string; what: string } | { kubelet: true };
@@ -32,12 +35,16 @@ export interface Decision {
   allowed: boolean;
   /** Policies whose rules allow it. */
   by: string[];
+  /** metadata.name of every policy that selects the pod for this direction. */
+  isolatedBy: string[];
 }
 
 export interface Verdict { allowed: boolean; egress?: Decision; ingress?: Decision; detail: string }
 
-const inCidr = (ip: string, cidr: string, except: string[] = []) =>
-  new Netmask(cidr).contains(ip) && !except.some((e) => new Netmask(e).contains(ip));
+function inCidr(addr: string, cidr: string, except: string[] = []): boolean {
+  const a = new Netmask(addr);
+  return new Netmask(cidr).contains(a) && !except.map((e) => new Netmask(e)).some((e) => e.contains(a.base) || a.contains(e.base));
+}
 
 export function service(world: World, ref: string): NetService {
   const [ns, name] = ref.split("/");
@@ -53,6 +60,7 @@ export function podPort(pod: PodRef, port: number | string, protocol: Protocol):
 }
 
 export function evaluate(world: World, flow: Flow): Verdict {
+  flow = { ...flow, from: onHost(world, flow.from), to: onHost(world, flow.to) };
   const proto = flow.to.protocol ?? "TCP";
   const egress = "pod" in flow.from ? decide(world, flow.from.pod, "Egress", (rule, p) => egressRuleAllows(world, p, rule, flow.to, proto)) : undefined;
   const backend = "pod" in flow.to ? flow.to.pod : "service" in flow.to ? serviceBackend(world, flow.to) : undefined;
@@ -67,20 +75,27 @@ export function evaluate(world: World, flow: Flow): Verdict {
   return { allowed, egress, ingress, detail: `${flow.name}: egress ${show(egress)}, ingress ${show(ingress)}` };
 }
 
+/** A host-network pod, as the agent sees it: any node's address, with no policy of its own. */
+function onHost<T extends Source | Target>(world: World, end: T): T {
+  if (!("pod" in end) || !end.pod.hostNetwork) return end;
+  const { pod, ...rest } = end;
+  return { ...rest, ip: world.vpcCidr, what: `${pod.what} (host network)` } as T;
+}
+
 const show = (d?: Decision) => (!d ? "n/a" : !d.isolated ? "not isolated" : d.allowed ? `allowed by ${d.by.join(", ")}` : "denied");
 
 function decide(world: World, pod: PodRef, type: "Ingress" | "Egress", allows: (rule: PolicyRule, p: NetPolicy) => boolean): Decision {
   const selecting = world.policies.filter((p) => p.namespace === pod.namespace && p.types.includes(type) && matches(p.podSelector, pod.labels));
   const rules = (p: NetPolicy) => (type === "Ingress" ? p.ingress : p.egress) ?? [];
   const by = selecting.filter((p) => rules(p).some((r) => allows(r, p))).map((p) => p.key);
-  return { isolated: selecting.length > 0, allowed: selecting.length === 0 || by.length > 0, by };
+  return { isolated: selecting.length > 0, allowed: selecting.length === 0 || by.length > 0, by, isolatedBy: selecting.map((p) => p.name) };
 }
 
 function serviceBackend(world: World, to: { service: string; backend?: PodRef }): PodRef | undefined {
   const s = service(world, to.service);
   if (!s.selector) return undefined; // e.g. the API server: not a pod, no policy at the far end
   if (!to.backend) throw new Error(`flow to Service ${to.service} names no backend pod. Fix: give the pod its selector picks.`);
-  if (!matches({ matchLabels: s.selector }, to.backend.labels)) throw new Error(`Service ${to.service} selector does not pick the flow's backend ${to.backend.what}. Fix: correct the flow table's labels.`);
+  if (!serviceSelects(s.selector, to.backend.labels)) throw new Error(`Service ${to.service} selector does not pick the flow's backend ${to.backend.what}. Fix: correct the flow table's labels.`);
   return to.backend;
 }
 
@@ -106,13 +121,17 @@ function podPortMatch(ports: PolicyPort[] | undefined, pod: PodRef, port: number
   });
 }
 
-function peerNamespaces(world: World, policyNs: string, peer: PolicyPeer): string[] {
-  if (!peer.namespaceSelector) return [policyNs];
-  return [...world.namespaces].filter(([, labels]) => matches(peer.namespaceSelector, labels)).map(([n]) => n);
-}
+/** A namespace's labels; one the stack does not create still carries its name label (NamespaceDefaultLabelName). */
+const namespaceLabels = (world: Pick<World, "namespaces">, ns: string): Record<string, string> =>
+  world.namespaces.get(ns) ?? { "kubernetes.io/metadata.name": ns };
 
-const peerMatchesPod = (world: World, policyNs: string, peer: PolicyPeer, pod: PodRef) =>
-  peerNamespaces(world, policyNs, peer).includes(pod.namespace) && matches(peer.podSelector, pod.labels);
+/** The peer's namespaceSelector (else the policy's own namespace) picks `ns`. */
+const peerSelectsNamespace = (world: Pick<World, "namespaces">, policyNs: string, peer: PolicyPeer, ns: string) =>
+  peer.namespaceSelector ? matches(peer.namespaceSelector, namespaceLabels(world, ns)) : ns === policyNs;
+
+/** A pod/namespace selector peer (not an ipBlock) selects the pod. */
+export const peerMatchesPod = (world: Pick<World, "namespaces">, policyNs: string, peer: PolicyPeer, pod: PodRef) =>
+  !peer.ipBlock && peerSelectsNamespace(world, policyNs, peer, pod.namespace) && matches(peer.podSelector, pod.labels);
 
 interface Destination { ip: string; port: number; pod?: PodRef; service?: NetService }
 
@@ -137,21 +156,36 @@ function egressRuleAllows(world: World, p: NetPolicy, rule: PolicyRule, to: Targ
   return rule.peers.some((peer) => {
     if (peer.ipBlock) return inCidr(dst.ip, peer.ipBlock.cidr, peer.ipBlock.except) && numericPortMatch(rule.ports, dst.port, proto);
     if (dst.pod) return peerMatchesPod(world, p.namespace, peer, dst.pod) && podPortMatch(rule.ports, dst.pod, dst.port, proto);
-    if (dst.service) return serviceMatches(world, p.namespace, peer, rule.ports, dst.service, dst.port, proto);
+    if (dst.service) return serviceMatches(world, p.namespace, peer, rule.ports, dst.service, "backend" in to ? to.backend : undefined, dst.port, proto);
     return false;
   });
 }
 
-/** getMatchingServiceClusterIPs: the peer's podSelector against the Service's selector, ports through targetPort. */
-function serviceMatches(world: World, policyNs: string, peer: PolicyPeer, ports: PolicyPort[] | undefined, s: NetService, port: number, proto: Protocol): boolean {
-  if (!peerNamespaces(world, policyNs, peer).includes(s.namespace)) return false;
+/**
+ * getMatchingServiceClusterIPs: the peer's podSelector against the Service's selector; each rule
+ * port becomes the Service port serving it (getMatchingServicePort: a targetPort equal to the
+ * rule port, else the backend pod's container port of that number or name behind a targetPort),
+ * kept with the rule's endPort. upstream: amazon-network-policy-controller-k8s pkg/k8s/service_utils.go.
+ */
+function serviceMatches(world: World, policyNs: string, peer: PolicyPeer, ports: PolicyPort[] | undefined, s: NetService, backend: PodRef | undefined, port: number, proto: Protocol): boolean {
+  if (!peerSelectsNamespace(world, policyNs, peer, s.namespace)) return false;
   if (!matches(peer.podSelector ?? {}, s.selector ?? {})) return false;
   if (!ports?.length) return true;
   return ports.some((rp) => {
     if (rp.protocol !== proto) return false;
     if (rp.port === undefined) return true;
-    return s.ports.some((sp) => sp.protocol === proto && sp.port === port && (sp.targetPort === rp.port || sp.name === rp.port));
+    const listen = servicePortFor(s, rp.port, proto, backend);
+    return listen !== undefined && port >= listen && port <= (rp.endPort ?? listen);
   });
+}
+
+function servicePortFor(s: NetService, rulePort: number | string, proto: Protocol, backend: PodRef | undefined): number | undefined {
+  const sps = s.ports.filter((sp) => sp.protocol === proto);
+  const direct = sps.find((sp) => sp.targetPort === rulePort);
+  if (direct || !backend) return direct?.port;
+  const cp = backend.ports?.find((c) => c.protocol === proto && (typeof rulePort === "string" ? c.name === rulePort : c.port === rulePort));
+  const number = cp?.port ?? (typeof rulePort === "number" ? rulePort : undefined);
+  return sps.find((sp) => (typeof sp.targetPort === "string" ? sp.targetPort === cp?.name : sp.targetPort === number))?.port;
 }
 
 function ingressRuleAllows(world: World, p: NetPolicy, rule: PolicyRule, srcIp: string, srcPod: PodRef | undefined, dst: PodRef, port: number, proto: Protocol): boolean {

@@ -21,9 +21,13 @@ function expression(e: { key: string; operator: string; values?: string[] }, lab
     case "NotIn": return !has || !(e.values ?? []).includes(labels[e.key]);
     case "Exists": return has;
     case "DoesNotExist": return !has;
-    default: throw new Error(`label selector operator ${e.operator} is not valid. Fix: use In, NotIn, Exists or DoesNotExist.`);
+    default: throw new Error(`label selector operator ${e.operator} on ${e.key} is not valid. Fix: use In, NotIn, Exists or DoesNotExist.`);
   }
 }
+
+/** A Service's `spec.selector` is a plain map; a Service without one selects no pods (its endpoints are managed by hand). */
+export const serviceSelects = (selector: Record<string, string> | undefined, labels: Record<string, string>): boolean =>
+  !!selector && Object.keys(selector).length > 0 && matches({ matchLabels: selector }, labels);
 
 /** A selector as text, for reports and for comparing sets of peers. */
 export function showSelector(sel: LabelSelector | undefined | null): string {

@@ -1,7 +1,7 @@
 // The pieces the cross-checks stand on, against the upstream semantics they cite: label
 // selectors, Prometheus relabelling and the Alloy configuration syntax.
 import * as assert from "assert";
-import { selectorMatches, serviceSelects } from "../../models/crosscheck/selectors";
+import { matches, serviceSelects } from "../../models/network/selectors";
 import { relabel } from "../../models/crosscheck/relabel";
 import { components, parseAlloy } from "../../models/crosscheck/alloy-syntax";
 
@@ -9,20 +9,20 @@ describe("crosscheck building blocks", () => {
   describe("label selectors", () => {
     const labels = { app: "web", tier: "front" };
     it("needs every matchLabels entry and every expression", () => {
-      assert.ok(selectorMatches({ matchLabels: { app: "web" } }, labels));
-      assert.ok(!selectorMatches({ matchLabels: { app: "web", tier: "back" } }, labels));
-      assert.ok(selectorMatches({ matchExpressions: [{ key: "tier", operator: "In", values: ["front", "x"] }] }, labels));
-      assert.ok(!selectorMatches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["front"] }] }, labels));
-      assert.ok(selectorMatches({ matchExpressions: [{ key: "zone", operator: "DoesNotExist" }] }, labels));
-      assert.ok(!selectorMatches({ matchExpressions: [{ key: "zone", operator: "Exists" }] }, labels));
+      assert.ok(matches({ matchLabels: { app: "web" } }, labels));
+      assert.ok(!matches({ matchLabels: { app: "web", tier: "back" } }, labels));
+      assert.ok(matches({ matchExpressions: [{ key: "tier", operator: "In", values: ["front", "x"] }] }, labels));
+      assert.ok(!matches({ matchExpressions: [{ key: "tier", operator: "NotIn", values: ["front"] }] }, labels));
+      assert.ok(matches({ matchExpressions: [{ key: "zone", operator: "DoesNotExist" }] }, labels));
+      assert.ok(!matches({ matchExpressions: [{ key: "zone", operator: "Exists" }] }, labels));
     });
     it("matches everything when empty, but a Service without a selector selects nothing", () => {
-      assert.ok(selectorMatches({}, labels));
+      assert.ok(matches({}, labels));
       assert.ok(!serviceSelects(undefined, labels));
       assert.ok(!serviceSelects({}, labels));
     });
     it("refuses an unknown operator by name", () => {
-      assert.throws(() => selectorMatches({ matchExpressions: [{ key: "a", operator: "Gt" }] }, labels), /operator Gt on a/);
+      assert.throws(() => matches({ matchExpressions: [{ key: "a", operator: "Gt" }] }, labels), /operator Gt on a/);
     });
   });
 

@@ -1,12 +1,13 @@
 // Each cross-check on a small cluster: the wired-up case passes, and each seeded mismatch
 // fails with a message naming the object at fault and the fix.
 import * as assert from "assert";
-import { buildIndex } from "../../models/crosscheck/cluster-index";
+import { ClusterIndex, buildIndex, worldOf } from "../../models/crosscheck/cluster-index";
 import { checkIdentity } from "../../models/crosscheck/identity";
 import { checkIngressBackends } from "../../models/crosscheck/ingress-backends";
 import { checkPolicyListeners } from "../../models/crosscheck/netpol-listeners";
+import { checkReachability } from "../../models/crosscheck/reachability";
 import { checkUrls, findServiceRefs } from "../../models/crosscheck/urls";
-import { blockedBy } from "../../models/crosscheck/netpol-eval";
+import { refusal } from "../../models/network/admit";
 import { Finding } from "../../models/crosscheck/finding";
 import { ClusterObject } from "../../models/objects";
 import { deployment, irsaTrust, k8s, namespace, netpol, resource, runOf, service, serviceAccount, chart } from "./fixtures";
@@ -105,31 +106,55 @@ describe("crosscheck: NetworkPolicy ports have listeners", () => {
   });
 });
 
-describe("crosscheck: NetworkPolicy evaluation", () => {
+describe("crosscheck: NetworkPolicy evaluation (models/network/admit.ts)", () => {
   const web = deployment("web", "web", { ports: [{ name: "http", containerPort: 8080 }] });
-  const client = deployment("app", "client");
-  const idxWith = (...policies: ClusterObject[]) => buildIndex([namespace("web", { tier: "front" }), namespace("app"), web, client, ...policies]);
-  const pod = (idx: ReturnType<typeof buildIndex>, owner: string) => idx.pods.find((p) => p.owner === owner)!;
-  const blocked = (idx: ReturnType<typeof buildIndex>, port = 8080) => blockedBy(idx, { pod: pod(idx, "Deployment/app/client") }, { pod: pod(idx, "Deployment/web/web") }, port, "10.30.0.0/16");
+  const client = (hostNetwork?: boolean) => deployment("app", "client", { hostNetwork });
+  const run = runOf([resource("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.30.0.0/16" })]);
+  const idxWith = (...policies: ClusterObject[]) => buildIndex([namespace("web", { tier: "front" }), namespace("app"), web, client(), ...policies]);
+  const pod = (idx: ClusterIndex, what: string) => idx.pods.find((p) => p.what === what)!;
+  const blocked = (idx: ClusterIndex, port = 8080) => refusal(worldOf(run, idx), { pod: pod(idx, "Deployment/app/client") }, { pod: pod(idx, "Deployment/web/web") }, port);
+  const fromNodes = (idx: ClusterIndex) => refusal(worldOf(run, idx), { nodes: true }, { pod: pod(idx, "Deployment/web/web") }, 8080);
+  const fromApp = netpol("web", "from-app", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "app" } } }], ports: [{ port: "http" }] }] });
 
   it("lets everything through where no policy selects the pods", () => {
     assert.strictEqual(blocked(idxWith()), undefined);
   });
-  it("isolates for egress when policyTypes is unset but the spec has egress rules", () => {
+  it("isolates for egress when policyTypes is unset (or empty) but the spec has egress rules", () => {
     const f = blocked(idxWith(netpol("app", "only-dns", { podSelector: {}, egress: [{ ports: [{ port: 53, protocol: "UDP" }] }] })));
     assert.deepStrictEqual(f, { side: "egress", policies: ["only-dns"] });
+    assert.deepStrictEqual(blocked(idxWith(netpol("app", "only-dns", { podSelector: {}, policyTypes: [], egress: [{ ports: [{ port: 53, protocol: "UDP" }] }] }))), { side: "egress", policies: ["only-dns"] });
   });
   it("admits by namespace labels and a named port, and refuses another port", () => {
-    const allow = netpol("web", "from-app", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "app" } } }], ports: [{ port: "http" }] }] });
-    assert.strictEqual(blocked(idxWith(allow)), undefined);
-    assert.deepStrictEqual(blocked(idxWith(allow), 9090), { side: "ingress", policies: ["from-app"] });
+    assert.strictEqual(blocked(idxWith(fromApp)), undefined);
+    assert.deepStrictEqual(blocked(idxWith(fromApp), 9090), { side: "ingress", policies: ["from-app"] });
   });
-  it("does not count an ipBlock as admitting a pod, but does admit node addresses inside it, less its exceptions", () => {
-    const vpc = (except?: string[]) => netpol("web", "from-vpc", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr: "10.0.0.0/8", except } }] }] });
-    assert.deepStrictEqual(blocked(idxWith(vpc())), { side: "ingress", policies: ["from-vpc"] });
-    const idx = idxWith(vpc());
-    assert.strictEqual(blockedBy(idx, { node: true }, { pod: pod(idx, "Deployment/web/web") }, 8080, "10.30.0.0/16"), undefined);
-    const idx2 = idxWith(vpc(["10.30.0.0/24"]));
-    assert.ok(blockedBy(idx2, { node: true }, { pod: pod(idx2, "Deployment/web/web") }, 8080, "10.30.0.0/16"));
+  it("counts an ipBlock as admitting pods (VPC CNI: pods have VPC addresses), but nodes only if it covers every VPC address, less its exceptions", () => {
+    const block = (cidr: string, except?: string[]) => netpol("web", "from-vpc", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr, except } }] }] });
+    assert.strictEqual(blocked(idxWith(block("10.0.0.0/8"))), undefined);
+    assert.deepStrictEqual(blocked(idxWith(block("192.168.0.0/16"))), { side: "ingress", policies: ["from-vpc"] });
+    assert.strictEqual(fromNodes(idxWith(block("10.0.0.0/8"))), undefined);
+    assert.deepStrictEqual(fromNodes(idxWith(block("10.0.0.0/8", ["10.30.0.0/24"]))), { side: "ingress", policies: ["from-vpc"] });
+    assert.deepStrictEqual(fromNodes(idxWith(block("10.30.0.0/17"))), { side: "ingress", policies: ["from-vpc"] }, "half the VPC is not every node");
+  });
+  it("sees a host-network pod as a node address: no egress policy of its own, and no namespaceSelector admits it", () => {
+    const idx = buildIndex([namespace("web"), namespace("app"), web, client(true), fromApp, netpol("app", "deny", { podSelector: {}, policyTypes: ["Egress"] })]);
+    assert.deepStrictEqual(blocked(idx), { side: "ingress", policies: ["from-app"] });
+  });
+});
+
+describe("crosscheck: reachability of a URL through its Service's ClusterIP", () => {
+  const run = runOf([resource("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.30.0.0/16" }), chart("grafana", "grafana", "obs", { url: "http://loki.obs.svc:3100" })]);
+  const objs = (podSelector: object) => buildIndex([
+    namespace("obs"),
+    deployment("obs", "grafana", { chart: "grafana" }),
+    deployment("obs", "loki", { labels: { app: "loki", tier: "logs" }, ports: [{ name: "http", containerPort: 3100 }] }),
+    service("obs", "loki", { app: "loki" }, [{ port: 3100, targetPort: "http" }]),
+    netpol("obs", "to-logs", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ podSelector }], ports: [{ port: 3100 }] }] }),
+  ]);
+  it("admits a peer whose podSelector matches the Service's selector, through the named targetPort", () => {
+    assert.deepStrictEqual(checkReachability(run, objs({ matchLabels: { app: "loki" } })), []);
+  });
+  it("refuses a peer that selects the pod by a label the Service's selector lacks (the agent sees the ClusterIP)", () => {
+    one(checkReachability(run, objs({ matchLabels: { tier: "logs" } })), /Chart grafana values\.url: "http:\/\/loki\.obs\.svc:3100": no client reaches Service obs\/loki: Deployment\/obs\/grafana -> Deployment\/obs\/loki:3100 blocked by obs's egress policies \(to-logs\)/);
   });
 });

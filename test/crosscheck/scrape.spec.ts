@@ -34,7 +34,7 @@ function cluster(o: { annotate?: number; open?: number[]; toNodes?: boolean } = 
 describe("crosscheck: Alloy scraping and NetworkPolicies", () => {
   it("models what the platform's pipeline scrapes: kubelet, cAdvisor, exporters by port name, annotated pods on their port", () => {
     const idx = buildIndex(cluster({ annotate: 8083 }));
-    const got = scrapers(run(), idx)[0].targets.map((t) => `${t.job} ${t.node ? "node" : t.pod!.owner}:${t.port}`).sort();
+    const got = scrapers(run(), idx)[0].targets.map((t) => `${t.job} ${t.node ? "node" : t.pod!.what}:${t.port}`).sort();
     assert.deepStrictEqual(got, ["annotated Deployment/argocd/server:8083", "cadvisor node:10250", "exporters Deployment/observability/kube-state-metrics:8080", "kubelet node:10250"]);
   });
   it("passes when every scraped port is allowed and every opened port is scraped", () => {

@@ -155,6 +155,16 @@ describe("models: network policy semantics (EKS network policy agent)", () => {
     assert.equal(evaluate(world(deny("a"), egress("a", "def", [defaultNs])), api).allowed, false);
   });
 
+  it("maps a rule port to the Service port serving it, through a named targetPort on the backend (getMatchingServicePort)", () => {
+    const svc: ClusterObject = { ...ns("web"), urn: "urn:test::Service::web", type: "kubernetes:core/v1:Service", kind: "Service", object: { metadata: { name: "web", namespace: "b" }, spec: { selector: { app: "b" }, ports: [{ name: "web", port: 80, targetPort: "http" }] } } };
+    const flow = { name: "a -> b via Service", from: { pod: a }, to: { service: "b/web", port: 80, backend: b } } as const;
+    const toB = (port: number | string) => egress("a", "to-b", [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "b" } } }], [{ port, protocol: "TCP" }]);
+    assert.equal(evaluate(world(svc, deny("a"), toB(8080)), flow).allowed, true, "8080 is the backend's http port, which Service port 80 serves");
+    assert.equal(evaluate(world(svc, deny("a"), toB("http")), flow).allowed, true);
+    assert.equal(evaluate(world(svc, deny("a"), toB(9090)), flow).allowed, false);
+    assert.equal(evaluate(world(svc, deny("a"), toB("web")), flow).allowed, false, "the Service port's own name is not a target port");
+  });
+
   it("isolates only selected pods, and policies add up", () => {
     const flow = { name: "a -> b", from: { pod: a }, to: { pod: b, port: 8080 } };
     assert.equal(evaluate(world(), flow).allowed, true);

@@ -1,6 +1,7 @@
 // One model input per stack, built once: the program's Kubernetes objects plus, when a `helm`
 // is on PATH, every chart's rendered objects; the network world and the team list.
 import { ClusterObject, programObjects } from "../../models/objects";
+import { stackNetwork } from "../../models/network/stack-net";
 import { buildWorld, World } from "../../models/network/world";
 import type { TeamInfo } from "../../models/network/flows";
 import { RunResult } from "../../tools/harness";
@@ -28,17 +29,9 @@ export function stackModel(env: string): Promise<StackModel> {
 async function build(env: string): Promise<StackModel> {
   const run = await runStack(env);
   const objects = [...programObjects(run), ...(HELM ? (await renderedStack(env)).objects : [])];
-  const net = networkOf(run);
+  const net = stackNetwork(run);
   const teams = Object.values(run.outputs.teams as Record<string, { namespace: string; appPort: number }>).map((t) => ({ name: t.namespace, appPort: t.appPort }));
   return { run, objects, rendered: Boolean(HELM), net, world: buildWorld(objects, net), teams, maxNodes: maxNodes(run, objects) };
-}
-
-export function networkOf(run: RunResult): { vpcCidr: string; serviceCidr: string } {
-  const vpc = run.resources.find((r) => r.type === "aws:ec2/vpc:Vpc")?.inputs as any;
-  const cluster = run.resources.find((r) => r.type === "aws:eks/cluster:Cluster")?.inputs as any;
-  const serviceCidr = cluster?.kubernetesNetworkConfig?.serviceIpv4Cidr;
-  if (!vpc?.cidrBlock || !serviceCidr) throw new Error(`stack ${run.stack}: no VPC CIDR or service CIDR in the run`);
-  return { vpcCidr: vpc.cidrBlock, serviceCidr };
 }
 
 function maxNodes(run: RunResult, objects: readonly ClusterObject[]): number {
