@@ -25,7 +25,7 @@ export const DEFECTS: Defect[] = [
   {
     id: 1,
     title: "Argo CD application-controller privileged, escalation allowed (values)",
-    edits: [{ file: "infra/services/argocd.ts", find: `controller: { replicas: s.replicas, pdb, ...component("250m", "512Mi", "1Gi") },`, replace: `controller: { replicas: s.replicas, pdb, ...component("250m", "512Mi", "1Gi", { containerSecurityContext: { privileged: true, allowPrivilegeEscalation: true } }) },` }],
+    edits: [{ file: "infra/services/argocd.ts", find: `controller: { replicas: s.replicas, pdb, podAnnotations: scrape(8082), ...component("250m", "512Mi", "1Gi") },`, replace: `controller: { replicas: s.replicas, pdb, podAnnotations: scrape(8082), ...component("250m", "512Mi", "1Gi"), containerSecurityContext: { privileged: true, allowPrivilegeEscalation: true } },` }],
     specs: [...SERVICES, "test/models"],
   },
   {
@@ -37,7 +37,7 @@ export const DEFECTS: Defect[] = [
   {
     id: 3,
     title: "resources: {} on Argo CD's redis",
-    edits: [{ file: "infra/services/argocd.ts", find: `redis: { ...component("50m", "64Mi", "256Mi"), securityContext: podSecurity(999) },`, replace: `redis: { ...component("50m", "64Mi", "256Mi"), resources: {}, securityContext: podSecurity(999) },` }],
+    edits: [{ file: "infra/services/argocd.ts", find: `...component("50m", "64Mi", "256Mi"), securityContext: podSecurity(999), image: { repository: REDIS_IMAGE },`, replace: `...component("50m", "64Mi", "256Mi"), resources: {}, securityContext: podSecurity(999), image: { repository: REDIS_IMAGE },` }],
     specs: [...SERVICES, "test/models"],
   },
   {
