@@ -11,6 +11,7 @@
 // other objects (provider/pkg/provider/yaml/v2); admission webhooks are called on create
 // (kubernetes apiserver/pkg/admission/plugin/webhook, failurePolicy Fail); pulumi-kubernetes
 // >= 4.29 creates without upsert unless the provider sets upsertExistingObjects.
+import { matches } from "./network/selectors";
 import type { RunResult } from "../tools/harness";
 import { isClusterScoped } from "../policies/lib/tokens";
 import { ClusterObject, objKey, objName } from "./objects";
@@ -181,21 +182,8 @@ function namespaceLabels(objects: ClusterObject[], ns: string): Record<string, s
   return { ...(o?.object.metadata?.labels ?? {}), "kubernetes.io/metadata.name": ns };
 }
 
-/** A LabelSelector (matchLabels and matchExpressions) against labels; no selector selects everything. */
-export function selects(sel: any, labels: Record<string, string>): boolean {
-  if (!sel) return true;
-  const okLabels = Object.entries(sel.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-  return okLabels && (sel.matchExpressions ?? []).every((e: any) => {
-    const v = labels[e.key];
-    switch (e.operator) {
-      case "In": return v !== undefined && e.values.includes(v);
-      case "NotIn": return v === undefined || !e.values.includes(v);
-      case "Exists": return v !== undefined;
-      case "DoesNotExist": return v === undefined;
-      default: return false;
-    }
-  });
-}
+/** Webhook object and namespace selectors are LabelSelectors, matched as NetworkPolicy's are. */
+export const selects = matches;
 
 function webhookProblems(ctx: Ctx): OrderingProblem[] {
   const out: OrderingProblem[] = [];
