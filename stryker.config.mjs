@@ -7,10 +7,10 @@
 // would conflict on every merge; a rerun tests only mutants whose code or covering tests changed.
 import { readdirSync } from "fs";
 
-// The unit suites of the mutated code. Left out: the differential suite (it spawns both packs
+// The unit suites of the mutated code. Left out: the engine-plumbing and pack start-up suites (it spawns both packs
 // under the real analyzer for every mutant it covers, and runs the same rule code on both
 // sides, so it kills nothing the rule suites do not) and the example service's HTTP tests.
-const SLOW = new Set(["test/policies/differential.spec.ts", "test/examples/service.spec.ts"]);
+const SLOW = new Set(["test/policies/engine-plumbing.spec.ts", "test/policies/packs.spec.ts", "test/examples/service.spec.ts"]);
 const specs = (dir) => readdirSync(dir).filter((f) => f.endsWith(".spec.ts")).map((f) => `${dir}/${f}`).filter((f) => !SLOW.has(f));
 
 // MUTATE_AREA=policies|contract|config runs one area against its own suites only: a bounded
