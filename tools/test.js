@@ -1,8 +1,9 @@
 // `npm test`: the type-check (tsc --noEmit) and the mocha suite, run side by side. With no
 // arguments the suite is split into two shards (two mocha processes), so that both cores
 // work while tsc's incremental check is warm: one shard holds the specs that mostly wait on
-// child processes (policy packs, CLIs, workflows, the example app), the other the program,
-// render and model specs, which share one cached program run and render per stack.
+// child processes (policy packs, CLIs, workflows, the example app, packaging), the other the
+// program, render and model specs, and every spec that imports test/support.ts, since they
+// share its one cached program run and render per stack.
 // Shard outputs are printed whole, one after the other; a single `N passed, N failed` line
 // (a failed type-check counted as one more failure) closes the run.
 "use strict";
@@ -13,7 +14,10 @@ const path = require("path");
 const root = path.resolve(__dirname, "..");
 const bin = (name) => path.join(root, "node_modules", ".bin", name);
 const SUMMARY = /^(\d+) passed, (\d+) failed(, (\d+) skipped)?$/;
-const PROCESS_SHARD = ["test/policies", "test/workflows", "test/examples", "test/contract"];
+const PROCESS_SHARD = ["test/policies", "test/workflows", "test/examples", "test/contract", "test/packaging"];
+// test/support.ts caches one program run per stack per process: a spec that uses it runs beside
+// the others that do, in the program shard, so no stack is run twice (about a second each).
+const USES_SHARED_RUNS = /from "(\.\.\/)+support"/;
 
 function run(cmd, args, onLine) {
   return new Promise((resolve) => {
@@ -47,7 +51,7 @@ function specs(dir) {
 
 function shards() {
   const all = specs("test");
-  const heavy = all.filter((f) => PROCESS_SHARD.some((d) => f.startsWith(`${d}/`)));
+  const heavy = all.filter((f) => PROCESS_SHARD.some((d) => f.startsWith(`${d}/`)) && !USES_SHARED_RUNS.test(fs.readFileSync(path.join(root, f), "utf8")));
   return [heavy, all.filter((f) => !heavy.includes(f))].filter((s) => s.length > 0);
 }
 
