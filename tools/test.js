@@ -1,4 +1,4 @@
-// `npm test`: the type-check (tsc --noEmit) and the mocha suite, run side by side. With no
+// `npm test`: the type-check (tsc -b over tsconfig.json, noEmit) and the mocha suite, run side by side. With no
 // arguments the suite is split into two shards (two mocha processes), so that both cores
 // work while tsc's incremental check is warm: one shard holds the specs that mostly wait on
 // child processes (policy packs, CLIs, workflows, the example app, packaging), the other the
@@ -55,6 +55,23 @@ function shards() {
   return [heavy, all.filter((f) => !heavy.includes(f))].filter((s) => s.length > 0);
 }
 
+/**
+ * The type-check as a build-mode project over tsconfig.json (same options, noEmit, incremental;
+ * its build info in node_modules/.cache): when no input changed since a clean check, `tsc -b`
+ * answers from the build info in half a second instead of loading the whole program (~10 s of
+ * CPU); after an edit it re-checks what changed, as `tsc --incremental` did. Errors are kept in
+ * the build info, so an unchanged broken tree fails again.
+ */
+function typeCheckProject() {
+  const dir = path.join(root, "node_modules", ".cache", "tsc");
+  const file = path.join(dir, "tsconfig.json");
+  const config = { extends: path.relative(dir, path.join(root, "tsconfig.json")), compilerOptions: { noEmit: true, incremental: true, tsBuildInfoFile: "./build.tsbuildinfo" } };
+  const text = `${JSON.stringify(config, null, 2)}\n`;
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) fs.writeFileSync(file, text);
+  return file;
+}
+
 /** One mocha process; its closing summary line is taken out of its output. */
 function mocha(args, stream) {
   const held = [];
@@ -68,8 +85,7 @@ function mocha(args, stream) {
 
 async function main() {
   const argv = process.argv.slice(2);
-  // Incremental: a warm run re-checks only what changed (the build info lives in node_modules/.cache).
-  const tsc = run(bin("tsc"), ["--noEmit", "-p", ".", "--incremental", "--tsBuildInfoFile", path.join(root, "node_modules", ".cache", "tsc", "tsbuildinfo")]);
+  const tsc = run(bin("tsc"), ["-b", typeCheckProject()]);
   const runs = argv.length > 0 ? [mocha(argv, true)] : shards().map((files, i) => mocha(files, i === 0));
   const [t, ...ms] = await Promise.all([tsc, ...runs]);
   for (const m of ms.slice(1)) process.stdout.write(`${m.held.join("\n")}\n`);
