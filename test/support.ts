@@ -11,8 +11,18 @@ export function runStack(stack: string, preview = false): Promise<RunResult> {
   return cache.get(key)!;
 }
 
-/** Runs a stack's config with some keys replaced (values as they would sit in the YAML). */
+const variants = new Map<string, Promise<RunResult>>();
+
+/** Runs a stack's config with some keys replaced (values as they would sit in the YAML); two tests
+ * asking for the same config share one run (results are read, never changed, by the tests). */
 export function runWith(stack: string, overrides: Record<string, unknown>, harness: { zones?: number } = {}): Promise<RunResult> {
+  // undefined (a deleted key) must not read as an absent override
+  const key = JSON.stringify([stack, overrides, harness], (_k, v) => (v === undefined ? "\0undefined" : v));
+  if (!variants.has(key)) variants.set(key, runVariant(stack, overrides, harness));
+  return variants.get(key)!;
+}
+
+function runVariant(stack: string, overrides: Record<string, unknown>, harness: { zones?: number }): Promise<RunResult> {
   const base = loadStackConfig(stack);
   const config: StackConfig = { config: { ...base.config }, secretKeys: base.secretKeys };
   for (const [k, v] of Object.entries(overrides)) {

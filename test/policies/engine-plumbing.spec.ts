@@ -3,31 +3,13 @@
 // Both sides run the same rule code, so this proves the offline engine drives rules as Pulumi does
 // (types, levels, settings, exemptions, unknowns); it says nothing about whether the rules are right.
 import * as assert from "assert";
-import { ChildProcess, spawn } from "child_process";
-import * as path from "path";
-import * as grpc from "@grpc/grpc-js";
 import { effectiveLevel, evaluatePolicies, PackConfig, PackName, PACKS, PolicyConfig, PolicyResource } from "../../policies/engine";
 import { T } from "../../policies/lib/aws";
 import { podWith, TOKENS, workload } from "./fixtures";
+import { packServer, takePackServer } from "./pack-server";
 
-const ROOT = path.resolve(__dirname, "../..");
 const pb = require("@pulumi/pulumi/proto/analyzer_pb.js");
-const { AnalyzerClient } = require("@pulumi/pulumi/proto/analyzer_grpc_pb.js");
 const { Struct } = require("google-protobuf/google/protobuf/struct_pb.js");
-
-function startPack(pack: PackName): Promise<{ child: ChildProcess; client: any }> {
-  const dir = path.join(ROOT, "policies", pack);
-  const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "index.ts"], { cwd: dir, env: { ...process.env, TS_NODE_PROJECT: path.join(dir, "tsconfig.json") } });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d) => {
-      out += d;
-      const m = /^(\d+)\s*$/m.exec(out);
-      if (m) resolve({ child, client: new AnalyzerClient(`127.0.0.1:${m[1]}`, grpc.credentials.createInsecure()) });
-    });
-    child.on("exit", (code) => reject(new Error(`pack ${pack} exited ${code}`)));
-  });
-}
 
 function resourceMsg(Cls: any, r: PolicyResource) {
   const m = new Cls();
@@ -96,17 +78,12 @@ describe("engine plumbing: the offline engine drives the rules as the real Cross
   this.timeout(60000);
   for (const pack of ["kubernetes", "aws"] as PackName[]) {
     it(`${pack} pack: same violations, resource by resource and for the stack`, async () => {
-      const { child, client } = await startPack(pack);
-      try {
-        const real = await analyzeAll(client, RESOURCES[pack]);
-        const offline = evaluatePolicies(RESOURCES[pack], { env: "t", packs: [pack], config: { env: "t", packs: { kubernetes: {}, aws: {} } } });
-        const mine = offline.violations.map((v) => `${v.level} ${v.policy} ${v.urn ?? ""} ${v.message}`);
-        assert.ok(real.length >= 8, `the real analyzer reported ${real.length}`);
-        assert.deepStrictEqual(mine.sort(), real);
-      } finally {
-        client.close();
-        child.kill();
-      }
+      const { client } = await packServer(pack);
+      const real = await analyzeAll(client, RESOURCES[pack]);
+      const offline = evaluatePolicies(RESOURCES[pack], { env: "t", packs: [pack], config: { env: "t", packs: { kubernetes: {}, aws: {} } } });
+      const mine = offline.violations.map((v) => `${v.level} ${v.policy} ${v.urn ?? ""} ${v.message}`);
+      assert.ok(real.length >= 8, `the real analyzer reported ${real.length}`);
+      assert.deepStrictEqual(mine.sort(), real);
     });
   }
 
@@ -128,23 +105,19 @@ describe("engine plumbing: the offline engine drives the rules as the real Cross
     };
     const unknown: PolicyResource = { urn: "urn:pulumi:t::p::kubernetes:apps/v1:Deployment::u", type: TOKENS.Deployment, name: "u", props: workload("Deployment", podWith((s) => { s.containers[0].image = unknownStringValue; delete s.containers[0].livenessProbe; }), "jobs", "u") };
     const resources = [...RESOURCES.kubernetes, unknown];
-    const { child, client } = await startPack("kubernetes");
-    try {
-      await call(client, "configure", configureRequest("kubernetes", config.packs.kubernetes));
-      const real = await analyzeAll(client, resources);
-      const offline = evaluatePolicies(resources, { env: "t", packs: ["kubernetes"], config });
-      const mine = offline.violations.map((v) => `${v.level} ${v.policy} ${v.urn ?? ""} ${v.message}`);
-      // The analyzer turns an unknown read into an advisory "can't run" diagnostic; the engine lists it as skipped.
-      const cantRun = real.filter((d) => / can't run policy /.test(d));
-      assert.deepStrictEqual(cantRun.map((d) => d.split(" ")[1]).sort(), offline.skipped.map((s) => s.policy).sort());
-      assert.ok(cantRun.length === 2 && cantRun.every((d) => d.startsWith("advisory ")));
-      assert.deepStrictEqual(mine.sort(), real.filter((d) => !cantRun.includes(d)));
-      assert.ok(mine.some((m) => m.startsWith("advisory k8s-probes-set")));
-      assert.ok(!mine.some((m) => m.includes("k8s-resources-set") || m.includes("k8s-no-host-namespaces")));
-      assert.deepStrictEqual(offline.exempted.map((e) => e.policy).sort(), ["k8s-namespace-default-deny", "k8s-no-host-namespaces"]);
-    } finally {
-      client.close();
-      child.kill();
-    }
+    // configure changes the server for good: this test takes the shared process over.
+    const { client } = await takePackServer("kubernetes");
+    await call(client, "configure", configureRequest("kubernetes", config.packs.kubernetes));
+    const real = await analyzeAll(client, resources);
+    const offline = evaluatePolicies(resources, { env: "t", packs: ["kubernetes"], config });
+    const mine = offline.violations.map((v) => `${v.level} ${v.policy} ${v.urn ?? ""} ${v.message}`);
+    // The analyzer turns an unknown read into an advisory "can't run" diagnostic; the engine lists it as skipped.
+    const cantRun = real.filter((d) => / can't run policy /.test(d));
+    assert.deepStrictEqual(cantRun.map((d) => d.split(" ")[1]).sort(), offline.skipped.map((s) => s.policy).sort());
+    assert.ok(cantRun.length === 2 && cantRun.every((d) => d.startsWith("advisory ")));
+    assert.deepStrictEqual(mine.sort(), real.filter((d) => !cantRun.includes(d)));
+    assert.ok(mine.some((m) => m.startsWith("advisory k8s-probes-set")));
+    assert.ok(!mine.some((m) => m.includes("k8s-resources-set") || m.includes("k8s-no-host-namespaces")));
+    assert.deepStrictEqual(offline.exempted.map((e) => e.policy).sort(), ["k8s-namespace-default-deny", "k8s-no-host-namespaces"]);
   });
 });
