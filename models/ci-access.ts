@@ -10,7 +10,7 @@
 //   ?dryRun=All (pulumi-kubernetes#2213), authorized as patch, and as create when the object
 //   does not exist yet (kubernetes docs "Server-Side Apply", "Dry-run authorization").
 import type { RunResult } from "../tools/harness";
-import type { ClusterObject } from "./objects";
+import { ClusterObject, restResource } from "./objects";
 
 /** AWS actions a Read (refresh) of each resource type calls. */
 export const AWS_READ_NEEDS: Readonly<Record<string, string[]>> = {
@@ -92,13 +92,6 @@ export interface Shortfall {
   unknownTypes: string[];
 }
 
-/** The REST resource of a kind: lowercase plural, as the API server names it. */
-export function resourceOf(kind: string): string {
-  const k = kind.toLowerCase();
-  if (/(s|x|ch|sh)$/.test(k)) return `${k}es`;
-  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
-  return `${k}s`;
-}
 
 const groupOf = (apiVersion: string) => (apiVersion.includes("/") ? apiVersion.split("/")[0] : "");
 
@@ -131,7 +124,7 @@ export function kubernetesNeeds(objects: ClusterObject[], op: Operation): Kubern
   const add = (n: KubernetesNeed) => needs.set(`${n.apiGroup}/${n.resource}/${n.verb}/${n.name ?? ""}`, n);
   for (const o of objects) {
     const apiGroup = groupOf(o.apiVersion);
-    const resource = resourceOf(o.kind);
+    const resource = restResource(o.kind);
     if (apiGroup === "" && resource === "secrets") {
       if (op === "refresh") for (const verb of ["get", "patch"]) add({ apiGroup, resource, verb, name: String(o.object.metadata?.name) });
       continue;

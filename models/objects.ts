@@ -34,6 +34,17 @@ export const objNamespace = (o: ClusterObject): string | undefined =>
 export const objKey = (o: ClusterObject): string =>
   isClusterScoped(o.kind) ? `${o.kind}/${objName(o)}` : `${o.kind}/${objNamespace(o)}/${objName(o)}`;
 
+/**
+ * The REST resource of a kind when no CRD names its plural: the lowercase English plural the
+ * built-in resources use (ingresses, networkpolicies, gateways). A CRD's own plural wins where known.
+ */
+export function restResource(kind: string): string {
+  const k = kind.toLowerCase();
+  if (/(s|x|ch|sh)$/.test(k)) return `${k}es`;
+  if (/[^aeiou]y$/.test(k)) return `${k.slice(0, -1)}ies`;
+  return `${k}s`;
+}
+
 /** The program's own Kubernetes objects (everything `kubernetes:*` but Chart components). */
 export function programObjects(run: RunResult): ClusterObject[] {
   const out: ClusterObject[] = [];

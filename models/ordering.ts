@@ -14,7 +14,7 @@
 import { matches } from "./network/selectors";
 import type { RunResult } from "../tools/harness";
 import { isClusterScoped } from "../policies/lib/tokens";
-import { ClusterObject, objKey, objName } from "./objects";
+import { ClusterObject, objKey, objName, restResource } from "./objects";
 
 /** Namespaces that exist on every cluster before anything is installed. */
 const BUILTIN_NAMESPACES = new Set(["default", "kube-system", "kube-public", "kube-node-lease"]);
@@ -166,15 +166,10 @@ function webhooksFor(ctx: Ctx, o: ClusterObject): { webhook: string; config: Clu
 
 function ruleMatches(rule: any, o: ClusterObject, objects: ClusterObject[]): boolean {
   const has = (list: unknown, v: string) => Array.isArray(list) && (list.includes("*") || list.includes(v));
-  const resource = String(crdFor(objects, o)?.object.spec?.names?.plural ?? plural(patchedKind(o)));
+  const resource = String(crdFor(objects, o)?.object.spec?.names?.plural ?? restResource(patchedKind(o)));
   const [, version] = o.apiVersion.includes("/") ? o.apiVersion.split("/") : ["", o.apiVersion];
   return has(rule.operations, "CREATE") && has(rule.apiGroups, groupOf(o.apiVersion)) && has(rule.apiVersions, version) && has(rule.resources, resource);
 }
-
-const plural = (kind: string) => {
-  const k = kind.toLowerCase();
-  return k.endsWith("y") ? `${k.slice(0, -1)}ies` : /(s|x|ch)$/.test(k) ? `${k}es` : `${k}s`;
-};
 
 function namespaceLabels(objects: ClusterObject[], ns: string): Record<string, string> {
   const o = objects.find((x) => x.kind === "Namespace" && objName(x) === ns);
