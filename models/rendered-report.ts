@@ -2,6 +2,7 @@
 // and every chart's children, judged together, summarised per chart. A chart that could not be
 // rendered is reported as not verified, never as passed.
 import type { PolicyConfig, PolicyReport, PolicyResource } from "../policies/engine";
+import { workloadKind } from "../policies/lib/podspec";
 import type { ClusterObject } from "./objects";
 import type { ChartRender, StackRender } from "./render";
 
@@ -25,7 +26,6 @@ export interface ChartSummary {
   exempted: number;
 }
 
-const WORKLOADS = new Set(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "ReplicaSet", "Pod", "ReplicationController"]);
 
 export function chartSummaries(render: StackRender, report: PolicyReport): ChartSummary[] {
   return render.charts.map((c) => {
@@ -39,7 +39,7 @@ export function chartSummaries(render: StackRender, report: PolicyReport): Chart
       status: c.status,
       ...(c.reason ? { reason: c.reason } : {}),
       objects: c.objects.length,
-      workloads: c.objects.filter((o) => WORKLOADS.has(o.kind)).length,
+      workloads: c.objects.filter((o) => workloadKind(o.type)).length,
       mandatory: violations.filter((v) => v.level === "mandatory").length,
       advisory: violations.filter((v) => v.level === "advisory").length,
       exempted: report.exempted.filter((v) => mine(v.urn)).length,

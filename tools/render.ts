@@ -9,6 +9,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import type { ChartRender, StackRender } from "../models/render";
 import type { PolicyReport } from "../policies/engine";
+import { workloadKind } from "../policies/lib/podspec";
 import type { RunResult } from "./harness";
 import { listStacks, loadStackConfig } from "./stacks";
 
@@ -16,12 +17,11 @@ const USAGE = `usage: npm run render -- --stack <${listStacks().join("|")}> [--s
 
 /** ServiceAccounts, Services with their ports, and workloads: what a chart contributes. */
 export function chartContents(c: ChartRender): { workloads: string[]; serviceAccounts: string[]; services: string[] } {
-  const names = (kinds: string[]) => c.objects.filter((o) => kinds.includes(o.kind)).map((o) => `${o.kind}/${o.object.metadata?.name}`);
   const services = c.objects
     .filter((o) => o.kind === "Service")
     .map((o) => `${o.object.metadata?.name}:${((o.object.spec?.ports ?? []) as { port?: number }[]).map((p) => p.port).join("/")}`);
   return {
-    workloads: names(["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"]),
+    workloads: c.objects.filter((o) => workloadKind(o.type)).map((o) => `${o.kind}/${o.object.metadata?.name}`),
     serviceAccounts: c.objects.filter((o) => o.kind === "ServiceAccount").map((o) => String(o.object.metadata?.name)),
     services,
   };
