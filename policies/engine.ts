@@ -293,6 +293,26 @@ export interface EvaluateOptions {
   unknowns?: boolean;
 }
 
+/** ResourceValidationArgs as one class: a fixed shape, cheap to make once per (object, policy). */
+class ValidationArgs implements ResourceValidationArgs {
+  readonly notApplicable = throwNotApplicable;
+  readonly [EXEMPTION_SINK]: ExemptionSink;
+  constructor(
+    readonly type: string,
+    readonly props: Record<string, any>,
+    readonly urn: string,
+    readonly name: string,
+    readonly opts: PolicyResourceOptions,
+    readonly stackTags: ReadonlyMap<string, string>,
+    readonly isType: ResourceValidationArgs["isType"],
+    readonly asType: ResourceValidationArgs["asType"],
+    readonly getConfig: ResourceValidationArgs["getConfig"],
+    sink: ExemptionSink,
+  ) {
+    this[EXEMPTION_SINK] = sink;
+  }
+}
+
 export function evaluatePolicies(resources: PolicyResource[], options: EvaluateOptions): PolicyReport {
   const config = options.config ?? loadPolicyConfig(options.env);
   const packs = options.packs ?? PACK_NAMES;
@@ -323,8 +343,13 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
     if (file !== undefined) v.file = file;
     if (r?.document !== undefined) v.document = r.document;
     if (r?.line !== undefined) v.line = r.line;
-    const path = message.split(": ")[0];
-    if (r?.lineOf && /^[A-Za-z]/.test(path) && !path.includes(" ")) v.fieldLine = r.lineOf(path);
+    if (r?.lineOf) {
+      // a message starting with a field path (`spec.x.y: problem`) gets that field's line
+      const cut = message.indexOf(": ");
+      const path = cut < 0 ? message : message.slice(0, cut);
+      const c = path.charCodeAt(0) | 32;
+      if (c >= 97 && c <= 122 && !path.includes(" ")) v.fieldLine = r.lineOf(path);
+    }
     return v;
   };
   const skip = (pack: PackName, policy: string, urn: string | undefined, e: unknown) => {
@@ -361,31 +386,34 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
     }
   }
 
+  // Callbacks made once per policy, not per (object, policy): `cur` is the object being validated (the
+  // engine runs validations synchronously; an async one is reported as skipped).
+  let cur = resources[0];
+  const calls = active.map((a) => ({
+    ...a,
+    getConfig: (() => a.settings) as ResourceValidationArgs["getConfig"],
+    report: (message: string) => void report.violations.push(record(a.pack, a.policy.name, a.level, cur.urn, message)),
+    sink: ((message, exemption) =>
+      void report.exempted.push({ ...record(a.pack, a.policy.name, a.level, cur.urn, message), reason: exemption.reason, exemption: exemption.resource })) as ExemptionSink,
+    tests: a.validations.map((validate) => ({
+      validate,
+      fast: (validate as unknown as Record<string, unknown>)[APPLIES_TO] as ((t: string) => boolean) | undefined,
+      token: (validate as unknown as ResourceClass).__pulumiType,
+    })),
+  }));
   resources.forEach((r, i) => {
+    cur = r;
     const type = r.type;
     const props = viewProps[i];
-    for (const a of active) {
-      for (const validate of a.validations) {
-        const fast = (validate as unknown as Record<string, unknown>)[APPLIES_TO] as ((t: string) => boolean) | undefined;
-        const token = (validate as unknown as ResourceClass).__pulumiType;
+    const isType = (cls: unknown) => isTypeOf(type, cls);
+    const asType = ((cls: unknown) => (isTypeOf(type, cls) ? props : undefined)) as ResourceValidationArgs["asType"];
+    const opts = r.parent ? { ...EMPTY_OPTS, parent: r.parent } : EMPTY_OPTS;
+    for (const a of calls) {
+      for (const { validate, fast, token } of a.tests) {
         if ((fast && !fast(type)) || (typeof token === "string" && token !== type)) continue;
-        const sink: ExemptionSink = (message, exemption) =>
-          report.exempted.push({ ...record(a.pack, a.policy.name, a.level, r.urn, message), reason: exemption.reason, exemption: exemption.resource });
-        const args: ResourceValidationArgs & { [EXEMPTION_SINK]: ExemptionSink } = {
-          type,
-          props,
-          urn: r.urn,
-          name: r.name,
-          opts: r.parent ? { ...EMPTY_OPTS, parent: r.parent } : EMPTY_OPTS,
-          stackTags,
-          isType: (cls) => isTypeOf(type, cls),
-          asType: ((cls: unknown) => (isTypeOf(type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
-          getConfig: (() => a.settings) as ResourceValidationArgs["getConfig"],
-          notApplicable: throwNotApplicable,
-          [EXEMPTION_SINK]: sink,
-        };
+        const args = new ValidationArgs(type, props, r.urn, r.name, opts, stackTags, isType, asType, a.getConfig, a.sink);
         try {
-          const out = validate(args, (message: string) => report.violations.push(record(a.pack, a.policy.name, a.level, r.urn, message)));
+          const out = validate(args, a.report);
           if (out && typeof (out as Promise<void>).then === "function") {
             skip(a.pack, a.policy.name, r.urn, new Error("asynchronous validations are not supported by the offline engine"));
           }

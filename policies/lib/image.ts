@@ -12,8 +12,20 @@ const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
+// The same few images recur across thousands of objects: parse each once (results are frozen, shared).
+const parsed = new Map<string, Readonly<ImageRef> | Readonly<{ error: string }>>();
+
 /** Parses an image reference; returns an error string when the reference is malformed. */
-export function parseImage(raw: string): ImageRef | { error: string } {
+export function parseImage(raw: string): Readonly<ImageRef> | Readonly<{ error: string }> {
+  let hit = parsed.get(raw);
+  if (!hit) {
+    hit = Object.freeze(parseUncached(raw));
+    if (parsed.size < 10_000) parsed.set(raw, hit);
+  }
+  return hit;
+}
+
+function parseUncached(raw: string): ImageRef | { error: string } {
   const s = raw.trim();
   if (s.length === 0) return { error: "image is empty" };
   if (/\s/.test(s)) return { error: "image contains whitespace" };

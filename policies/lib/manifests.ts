@@ -1,10 +1,9 @@
 // Reads Kubernetes manifests (multi-document YAML, `List` kinds) into engine resources.
 import * as fs from "fs";
 import * as path from "path";
-import { load, Schema, timestampTag, YAML11_SCHEMA, YAMLException } from "js-yaml";
-import { Composer, LineCounter, Parser } from "yaml";
+import { constructFromEvents, Event, EVENT_ID, parseEvents, Schema, timestampTag, YAML11_SCHEMA, YAMLException } from "js-yaml";
 import { k8sTypeToken } from "./tokens";
-import { documentLines } from "./yaml-lines";
+import { YamlLines } from "./yaml-lines";
 import { asObject, asString } from "./util";
 
 export interface ManifestResource {
@@ -89,111 +88,75 @@ export interface ParsedManifests {
 // is octal, `1_000` an int; timestamps stay strings (go-yaml hands them to an interface{} as strings).
 export const K8S_YAML_SCHEMA = new Schema(YAML11_SCHEMA.tags.filter((t) => t !== timestampTag));
 
-/** One document of a file: its text span and where it starts. */
+/** One document of a file, as the event stream delimits it. */
 export interface YamlDocument {
   /** 0-based index of the document in its file (`---`-separated, empty documents counted). */
   index: number;
-  start: number;
-  end: number;
-  /** 1-based line of the document's first content line. */
-  line: number;
-  /** 1-based line of `start` (the `---` marker's line, or the file's first line). */
-  startLine: number;
-  /** Line finder, made on the first violation in this document (List items share it). */
-  lines?: (path: string) => number;
+  /** Index of the document's root node event in the file's event stream. */
+  root: number;
+}
+
+// Merge keys (`<<`) copied per file; js-yaml's default (10,000) is per load call, and one call now reads
+// a whole multi-document file. Bounded still, so a crafted file cannot make the reader quadratic.
+const MAX_MERGE_KEYS = 1_000_000;
+
+/**
+ * Parses a whole file once: js-yaml's event stream, then its objects (the same two steps as loadAll).
+ * The events are kept for the file's line finder; the documents map 1:1 to the stream's DOCUMENT events.
+ */
+function loadFile(text: string, file: string): { values: unknown[]; docs: YamlDocument[]; lines: YamlLines } {
+  let events: Event[];
+  let values: unknown[];
+  try {
+    events = parseEvents(text, { filename: file });
+    values = constructFromEvents(events, { source: text, filename: file, schema: K8S_YAML_SCHEMA, maxTotalMergeKeys: MAX_MERGE_KEYS });
+  } catch (e) {
+    const ex = e as YAMLException;
+    if (!(ex instanceof YAMLException)) throw e;
+    const at = ex.mark ? ex.mark.position : 0;
+    const line = ex.mark ? `line ${ex.mark.line + 1}: ` : "";
+    throw new InputError(file, documentAt(text, at), `invalid YAML: ${line}${(ex.reason ?? ex.message).split("\n")[0]}`);
+  }
+  const docs: YamlDocument[] = [];
+  for (let i = 0; i < events.length; i++) if (events[i].type === EVENT_ID.DOCUMENT) docs.push({ index: docs.length, root: i + 1 });
+  return { values, docs, lines: new YamlLines(text, events) };
 }
 
 const MARKER = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
-const CONTENT = /^[ \t]*[^\s#]/m;
 
-/**
- * Splits a YAML stream at its document markers. `---`/`...` at column 0 can never be content (YAML 1.2
- * c-forbidden), so this split is exact; directives (`%YAML`) are left to the fallback parser.
- */
-export function splitDocuments(text: string): YamlDocument[] {
-  const docs: YamlDocument[] = [];
-  let line = 1; // line of `pos`
+/** 1-based number of the document holding `offset`, for error messages (markers at column 0 are exact). */
+function documentAt(text: string, offset: number): number {
+  const hasContent = (from: number, to: number) => /^[ \t]*[^\s#%]/m.test(before.slice(from, to));
+  const before = text.slice(0, offset);
+  let n = 1;
+  let open = false; // a document has started and not ended with `...`
   let pos = 0;
-  let lastNl = 0;
-  const countTo = (to: number) => {
-    for (let i = text.indexOf("\n", lastNl); i !== -1 && i < to; i = text.indexOf("\n", i + 1)) {
-      line++;
-      lastNl = i + 1;
-    }
-  };
-  const push = (start: number, end: number, explicit: boolean) => {
-    const body = text.slice(start, end);
-    const m = CONTENT.exec(body);
-    if (!m && !explicit) return;
-    countTo(start);
-    docs.push({ index: docs.length, start, end, startLine: line, line: m ? line + countNewlines(body, m.index) : line });
-  };
   MARKER.lastIndex = 0;
-  let explicit = false;
-  for (let m = MARKER.exec(text); m; m = MARKER.exec(text)) {
-    push(pos, m.index, explicit);
-    explicit = m[1] === "---";
-    pos = m[1] === "---" ? m.index + 3 : text.indexOf("\n", m.index) + 1 || text.length;
+  for (let m = MARKER.exec(before); m; m = MARKER.exec(before)) {
+    const started = open || hasContent(pos, m.index);
+    if (m[1] === "---" && started) n++;
+    else if (m[1] === "..." && started) n++; // the next document, if any, is a new one
+    open = m[1] === "---";
+    pos = m.index + 3;
   }
-  push(pos, text.length, explicit);
-  return docs;
-}
-
-function countNewlines(s: string, to: number): number {
-  let n = 0;
-  for (let i = s.indexOf("\n"); i !== -1 && i < to; i = s.indexOf("\n", i + 1)) n++;
   return n;
-}
-
-/** Parses one document's text (YAML 1.1); undefined for an empty one. */
-function loadDocument(text: string, file: string, doc: YamlDocument): unknown {
-  try {
-    return load(text.slice(doc.start, doc.end), { schema: K8S_YAML_SCHEMA, filename: file });
-  } catch (e) {
-    const ex = e as YAMLException;
-    const at = ex.mark ? `line ${doc.startLine + ex.mark.line}: ` : "";
-    if (/empty|no document/i.test(ex.reason ?? "")) return undefined;
-    throw new InputError(file, doc.index + 1, `invalid YAML: ${at}${(ex.reason ?? ex.message).split("\n")[0]}`);
-  }
-}
-
-/** The slow, exact path for streams with directives: the `yaml` package's YAML 1.1 composer. */
-function slowDocuments(text: string): { doc: YamlDocument; value: unknown; error?: string }[] {
-  const lc = new LineCounter();
-  const composer = new Composer({ version: "1.1", prettyErrors: false });
-  const out: { doc: YamlDocument; value: unknown; error?: string }[] = [];
-  let i = 0;
-  for (const d of composer.compose(new Parser(lc.addNewLine).parse(text))) {
-    const [start, , end] = d.range;
-    const contentsStart = d.contents?.range?.[0] ?? start;
-    const doc: YamlDocument = { index: i++, start, end, line: lc.linePos(contentsStart).line, startLine: lc.linePos(start).line };
-    if (d.errors.length > 0) out.push({ doc, value: undefined, error: d.errors[0].message.split("\n")[0] });
-    else out.push({ doc, value: d.toJS({ maxAliasCount: 1000 }) });
-  }
-  return out;
 }
 
 /** Parses one file's text. Syntax errors and non-mapping documents throw InputError naming the file and document. */
 export function parseManifestText(text: string, file: string, into: ParsedManifests = { resources: [], warnings: [] }): ParsedManifests {
   const label = file === "-" ? "<stdin>" : file;
-  const add = (value: unknown, doc: YamlDocument) => {
+  const { values, docs, lines } = loadFile(text, label);
+  values.forEach((value, i) => {
+    const doc = docs[i];
     if (value === null || value === undefined) return; // empty document (`---` with comments only)
     if (!asObject(value)) throw new InputError(label, doc.index + 1, `expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? "a sequence" : typeof value}`);
-    addObject(value as Record<string, unknown>, label, doc.index + 1, into, 0, { text, doc, prefix: "" });
-  };
-  if (/^%/m.test(text)) {
-    for (const { doc, value, error } of slowDocuments(text)) {
-      if (error) throw new InputError(label, doc.index + 1, `invalid YAML: ${error}`);
-      add(value, doc);
-    }
-    return into;
-  }
-  for (const doc of splitDocuments(text)) add(loadDocument(text, label, doc), doc);
+    addObject(value as Record<string, unknown>, label, doc.index + 1, into, 0, { lines, doc, prefix: "" });
+  });
   return into;
 }
 
 interface Source {
-  text: string;
+  lines: YamlLines;
   doc: YamlDocument;
   /** Path of the object inside its document (`items[3].` for a List item). */
   prefix: string;
@@ -219,13 +182,9 @@ function addObject(obj: Record<string, unknown>, file: string, doc: number, into
   const name = asString(meta?.name) || asString(meta?.generateName) || `${kind.toLowerCase()}-${file}-${doc}`;
   const ns = asString(meta?.namespace);
   const logical = ns ? `${ns}/${name}` : name;
-  // Field lines are found only for objects with a violation, from the document's own text.
-  let finder: ((path: string) => number) | undefined;
-  const lineOf = (path: string) => {
-    finder ??= src.doc.lines ??= documentLines(src.text.slice(src.doc.start, src.doc.end));
-    return src.doc.startLine + finder(src.prefix + path);
-  };
-  const line = src.prefix ? lineOf(src.prefix.slice(0, -1)) : src.doc.line;
+  // Field lines are found only for objects with a violation, by walking the file's events.
+  const lineOf = (path: string) => src.lines.lineOf(src.doc.root, src.prefix + path);
+  const line = src.prefix ? lineOf(src.prefix.slice(0, -1)) : src.lines.lineOf(src.doc.root, "");
   const r: ManifestResource = { urn: `urn:pulumi:offline::manifests::${type}::${logical}`, type, name, props: obj, file, document: src.doc.index, line };
   Object.defineProperty(r, "lineOf", { value: lineOf, enumerable: false });
   into.resources.push(r);

@@ -44,7 +44,7 @@ describe("policy checker: locations, YAML 1.1, formats", () => {
     assert.deepStrictEqual([v.file, v.document, v.line, v.fieldLine], [f, 2, lineOf(t, "apiVersion", docStart), lineOf(t, "privileged: true")]);
   });
 
-  it("finds lines inside List items and falls back to exact parsing for flow style and JSON", () => {
+  it("finds lines inside List items, in flow style and in JSON (all from the same event stream)", () => {
     const list = { apiVersion: "v1", kind: "List", items: [NS, PRIVILEGED] };
     const t = stringify(list);
     const j = JSON.parse(run(["check", file("list.yaml", t), "--json"]).out);

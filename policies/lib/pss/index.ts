@@ -32,22 +32,23 @@ export function checkPodSecurity(podMeta: Record<string, any> | undefined, podSp
 }
 
 // Rules run a few checks each on the same pod: build its view once per (spec, paths).
-const views = new WeakMap<object, { meta: unknown; key: string; view: PssPod }>();
+const views = new WeakMap<object, { meta: unknown; specPath?: string; metaPath?: string; view: PssPod }>();
 function cachedView(meta: Obj | undefined, spec: Obj, opts?: PssOptions): PssPod {
-  const key = `${opts?.specPath ?? ""}|${opts?.metaPath ?? ""}`;
   const hit = views.get(spec);
-  if (hit && hit.meta === meta && hit.key === key) return hit.view;
+  if (hit && hit.meta === meta && hit.specPath === opts?.specPath && hit.metaPath === opts?.metaPath) return hit.view;
   const view = podView(meta, spec, opts);
-  views.set(spec, { meta, key, view });
+  views.set(spec, { meta, specPath: opts?.specPath, metaPath: opts?.metaPath, view });
   return view;
 }
 
 /** Runs named checks only (a rule that mirrors some controls); unknown IDs throw (a typo in a rule). */
 export function runPssChecks(ids: readonly string[], podMeta: Record<string, any> | undefined, podSpec: Record<string, any>, opts?: PssOptions): PssFinding[] {
   const pod = cachedView(podMeta as Obj | undefined, podSpec as Obj, opts);
-  return ids.flatMap((id) => {
+  const out: PssFinding[] = [];
+  for (const id of ids) {
     const c = BY_ID.get(id);
     if (!c) throw new Error(`unknown PSS check "${id}"; known: ${[...BY_ID.keys()].join(", ")}`);
-    return c.run(pod);
-  });
+    for (const f of c.run(pod)) out.push(f);
+  }
+  return out;
 }
