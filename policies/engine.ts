@@ -329,21 +329,25 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
     if (!byUrn.has(r.urn)) byUrn.set(r.urn, i);
   });
   const keyCache: (string | undefined)[] = new Array(resources.length);
+  const objectOf = (i: number) => {
+    const r = resources[i];
+    return (keyCache[i] ??= objectKey(r.type, r.name, asObject(r.props) ?? {}));
+  };
   const describe = (urn: string | undefined) => {
     const i = urn === undefined ? undefined : byUrn.get(urn);
     if (i === undefined) return { object: urn ?? "stack", file: undefined };
-    const r = resources[i];
-    keyCache[i] ??= objectKey(r.type, r.name, asObject(r.props) ?? {});
-    return { object: keyCache[i]!, file: r.file, r };
+    return { object: objectOf(i), file: resources[i].file };
   };
-  const record = (pack: PackName, policy: string, level: "mandatory" | "advisory", urn: string | undefined, message: string): Violation => {
-    const { object, file, r } = describe(urn);
-    const v: Violation = { policy, pack, level, object, message };
+  /** A violation of resource `i` (undefined: the stack, or a URN not among the resources). */
+  const violation = (pack: PackName, policy: string, level: "mandatory" | "advisory", i: number | undefined, urn: string | undefined, message: string): Violation => {
+    const r = i === undefined ? undefined : resources[i];
+    const v: Violation = { policy, pack, level, object: i === undefined ? (urn ?? "stack") : objectOf(i), message };
     if (urn !== undefined) v.urn = urn;
-    if (file !== undefined) v.file = file;
-    if (r?.document !== undefined) v.document = r.document;
-    if (r?.line !== undefined) v.line = r.line;
-    if (r?.lineOf) {
+    if (r === undefined) return v;
+    if (r.file !== undefined) v.file = r.file;
+    if (r.document !== undefined) v.document = r.document;
+    if (r.line !== undefined) v.line = r.line;
+    if (r.lineOf) {
       // a message starting with a field path (`spec.x.y: problem`) gets that field's line
       const cut = message.indexOf(": ");
       const path = cut < 0 ? message : message.slice(0, cut);
@@ -352,6 +356,8 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
     }
     return v;
   };
+  const record = (pack: PackName, policy: string, level: "mandatory" | "advisory", urn: string | undefined, message: string): Violation =>
+    violation(pack, policy, level, urn === undefined ? undefined : byUrn.get(urn), urn, message);
   const skip = (pack: PackName, policy: string, urn: string | undefined, e: unknown) => {
     const unknown = isUnknownValueError(e);
     const { object, file } = describe(urn);
@@ -388,13 +394,13 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
 
   // Callbacks made once per policy, not per (object, policy): `cur` is the object being validated (the
   // engine runs validations synchronously; an async one is reported as skipped).
-  let cur = resources[0];
+  let cur = 0;
   const calls = active.map((a) => ({
     ...a,
     getConfig: (() => a.settings) as ResourceValidationArgs["getConfig"],
-    report: (message: string) => void report.violations.push(record(a.pack, a.policy.name, a.level, cur.urn, message)),
+    report: (message: string) => void report.violations.push(violation(a.pack, a.policy.name, a.level, cur, resources[cur].urn, message)),
     sink: ((message, exemption) =>
-      void report.exempted.push({ ...record(a.pack, a.policy.name, a.level, cur.urn, message), reason: exemption.reason, exemption: exemption.resource })) as ExemptionSink,
+      void report.exempted.push({ ...violation(a.pack, a.policy.name, a.level, cur, resources[cur].urn, message), reason: exemption.reason, exemption: exemption.resource })) as ExemptionSink,
     tests: a.validations.map((validate) => ({
       validate,
       fast: (validate as unknown as Record<string, unknown>)[APPLIES_TO] as ((t: string) => boolean) | undefined,
@@ -402,7 +408,7 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
     })),
   }));
   resources.forEach((r, i) => {
-    cur = r;
+    cur = i;
     const type = r.type;
     const props = viewProps[i];
     const isType = (cls: unknown) => isTypeOf(type, cls);

@@ -81,5 +81,14 @@ export function registryMatcher(entry: string): RegExp {
 
 export function imageAllowed(ref: ImageRef, allowed: readonly string[]): boolean {
   const full = `${ref.registry}/${ref.repository}`;
-  return allowed.some((e) => registryMatcher(e).test(full));
+  // per allowlist (one array per parsed config), each repository is judged once
+  let verdicts = allowVerdicts.get(allowed);
+  if (!verdicts) allowVerdicts.set(allowed, (verdicts = new Map()));
+  let ok = verdicts.get(full);
+  if (ok === undefined) {
+    ok = allowed.some((e) => registryMatcher(e).test(full));
+    if (verdicts.size < 10_000) verdicts.set(full, ok);
+  }
+  return ok;
 }
+const allowVerdicts = new WeakMap<readonly string[], Map<string, boolean>>();

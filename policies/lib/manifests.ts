@@ -1,7 +1,7 @@
 // Reads Kubernetes manifests (multi-document YAML, `List` kinds) into engine resources.
 import * as fs from "fs";
 import * as path from "path";
-import { constructFromEvents, Event, EVENT_ID, parseEvents, Schema, timestampTag, YAML11_SCHEMA, YAMLException } from "js-yaml";
+import { constructFromEvents, Event, parseEvents, Schema, timestampTag, YAML11_SCHEMA, YAMLException } from "js-yaml";
 import { k8sTypeToken } from "./tokens";
 import { YamlLines } from "./yaml-lines";
 import { asObject, asString } from "./util";
@@ -117,9 +117,8 @@ function loadFile(text: string, file: string): { values: unknown[]; docs: YamlDo
     const line = ex.mark ? `line ${ex.mark.line + 1}: ` : "";
     throw new InputError(file, documentAt(text, at), `invalid YAML: ${line}${(ex.reason ?? ex.message).split("\n")[0]}`);
   }
-  const docs: YamlDocument[] = [];
-  for (let i = 0; i < events.length; i++) if (events[i].type === EVENT_ID.DOCUMENT) docs.push({ index: docs.length, root: i + 1 });
-  return { values, docs, lines: new YamlLines(text, events) };
+  const lines = new YamlLines(text, events);
+  return { values, docs: lines.documents.map((root, index) => ({ index, root })), lines };
 }
 
 const MARKER = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;

@@ -33,6 +33,17 @@ export const WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
 /** Workload kind for a Pulumi type token (`kubernetes:apps/v1:Deployment`) or a bare kind; else undefined. */
 export function workloadKind(typeOrKind: unknown): string | undefined {
   if (typeof typeOrKind !== "string") return undefined;
+  // every workload rule asks this of every object: answer each type token once
+  let kind = kindCache.get(typeOrKind);
+  if (kind === undefined) {
+    kind = resolveWorkloadKind(typeOrKind) ?? null;
+    if (kindCache.size < 10_000) kindCache.set(typeOrKind, kind);
+  }
+  return kind ?? undefined;
+}
+const kindCache = new Map<string, string | null>();
+
+function resolveWorkloadKind(typeOrKind: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, typeOrKind)) return typeOrKind;
   const t = parseK8sToken(typeOrKind);
   if (!t || !Object.prototype.hasOwnProperty.call(WORKLOAD_GROUPS, t.kind)) return undefined;

@@ -30,12 +30,13 @@ function splitPath(path: string): PathSeg[] {
   return out;
 }
 
-/** Source offset of a node event (js-yaml's own rule: tag, then anchor, then value). */
-export function eventOffset(e: Event): number {
-  if ("tagStart" in e && e.tagStart >= 0) return e.tagStart;
-  if ("anchorStart" in e && e.anchorStart >= 0) return e.anchorStart;
-  if ("valueStart" in e) return e.valueStart;
-  return "start" in e ? e.start : -1;
+/** The fields of js-yaml's node events this reads (DOCUMENT and POP events carry none of them). */
+interface RawEvent {
+  type: number;
+  tagStart: number;
+  anchorStart: number;
+  valueStart: number;
+  start: number;
 }
 
 const { MAPPING, SEQUENCE, SCALAR, POP } = EVENT_ID;
@@ -53,6 +54,8 @@ export class YamlLines {
   private readonly pos: Int32Array;
   private readonly valueEnd: Int32Array;
   private readonly next: Int32Array;
+  /** Index of each document's root node event, in stream order (js-yaml builds one value per document). */
+  readonly documents: number[] = [];
   /** Non-plain scalar events (quoted keys need decoding), by index. */
   private readonly decoded = new Map<number, ScalarEvent>();
 
@@ -68,26 +71,30 @@ export class YamlLines {
     this.next = new Int32Array(n);
     const open: number[] = [];
     for (let i = 0; i < n; i++) {
-      const e = events[i];
+      const e = events[i] as unknown as RawEvent;
       const t = e.type;
       this.type[i] = t;
       this.next[i] = i + 1;
+      if (t === POP) {
+        const o = open.pop();
+        if (o !== undefined) this.next[o] = i + 1;
+        continue;
+      }
+      if (t === EVENT_ID.DOCUMENT) {
+        this.documents.push(i + 1);
+        continue;
+      }
+      // js-yaml's own node position: tag, then anchor, then value (or collection) start
+      this.pos[i] = e.tagStart >= 0 ? e.tagStart : e.anchorStart >= 0 ? e.anchorStart : t === SCALAR ? e.valueStart : e.start;
       if (t === SCALAR) {
-        const s = e as ScalarEvent;
-        this.pos[i] = s.tagStart >= 0 ? s.tagStart : s.anchorStart >= 0 ? s.anchorStart : s.valueStart;
+        const s = events[i] as ScalarEvent;
         this.valueEnd[i] = s.valueEnd;
         // only an untagged plain scalar compares by its source text; the rest are decoded on demand
         const plain = s.style === PLAIN && s.tagStart < 0 && s.anchorStart < 0;
         this.style[i] = plain ? PLAIN : 0;
         if (!plain) this.decoded.set(i, s);
       } else if (t === MAPPING || t === SEQUENCE) {
-        this.pos[i] = eventOffset(e);
         open.push(i);
-      } else if (t === POP) {
-        const o = open.pop();
-        if (o !== undefined) this.next[o] = i + 1;
-      } else {
-        this.pos[i] = eventOffset(e);
       }
     }
   }
@@ -146,12 +153,17 @@ export class YamlLines {
 }
 
 function lineStarts(text: string): Uint32Array {
-  let n = 1;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) n++;
-  const out = new Uint32Array(n);
+  let out = new Uint32Array(Math.max(16, text.length >> 5));
   let k = 1;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) out[k++] = i + 1;
-  return out;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
+    if (k === out.length) {
+      const grown = new Uint32Array(out.length * 2);
+      grown.set(out);
+      out = grown;
+    }
+    out[k++] = i + 1;
+  }
+  return out.subarray(0, k);
 }
 
 /** 0-based line of `path` within a single document's text (tests and one-off lookups). */

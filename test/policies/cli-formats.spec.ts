@@ -86,6 +86,48 @@ describe("policy checker: locations, YAML 1.1, formats", () => {
     );
   });
 
+  it("numbers documents as the stream does: comment-only and `...`-ended documents count, directives do not", () => {
+    const broken = (t: string) => {
+      try {
+        parseManifestText(t, "b.yaml");
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return "parsed";
+    };
+    const cm = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
+    assert.match(broken(`# head\n---\n${cm}---\nkind: [\n`), /document 2 \(index 1\): invalid YAML: line 8:/);
+    assert.match(broken(`${cm}...\n---\n${cm}---\n# empty\n---\nkind: [\n`), /document 4 \(index 3\): invalid YAML: line 1[0-9]:/);
+    assert.match(broken(`${cm}...\nkind: [\n`), /document 2 \(index 1\)/);
+    assert.match(broken(`kind: [\n`), /document 1 \(index 0\)/);
+    // a %YAML directive is read (YAML 1.1 booleans still apply), and the object's line is its first key's
+    const r = parseManifestText(`%YAML 1.1\n---\n${cm}data: {on: yes}\n---\n# c\n---\n${cm}`, "d.yaml");
+    assert.deepStrictEqual(r.resources.map((x) => [x.document, x.line, x.props.data]), [[0, 3, { true: true }], [2, 10, undefined]]);
+  });
+
+  it("finds field lines through aliases, quoted and tagged keys, and empty sequence items", () => {
+    const t = [
+      "apiVersion: v1",
+      "kind: Pod",
+      "metadata: {name: p}",
+      "spec:",
+      "  securityContext: &sc",
+      "    runAsNonRoot: true",
+      "  'containers':",
+      "  - name: a",
+      "    securityContext: *sc",
+      "  - ",
+      '  - name: "c"',
+      '    !!str "image": x',
+      "",
+    ].join("\n");
+    const r = parseManifestText(t, "p.yaml").resources[0];
+    assert.deepStrictEqual(
+      ["spec.securityContext.runAsNonRoot", "spec.containers[0].securityContext.privileged", "spec.containers[1].name", "spec.containers[2].image", "spec.containers[5]", "metadata.name"].map((p) => r.lineOf!(p)),
+      [6, 9, 7, 12, 7, 3],
+    );
+  });
+
   it("--format sarif prints SARIF 2.1.0 with rule metadata and file/line locations", () => {
     const t = text();
     const r = run(["check", file("app.yaml", t), "--format", "sarif"]);

@@ -11,6 +11,17 @@ const META_SUFFIXES = new Set(["URL", "URI", "ENDPOINT", "PATH", "FILE", "DIR", 
 
 /** Does an env var name look like it holds a secret? (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`...) */
 export function looksSecret(name: string): boolean {
+  // the same few names recur in every container: judge each once
+  let hit = judged.get(name);
+  if (hit === undefined) {
+    hit = judgeName(name);
+    if (judged.size < 10_000) judged.set(name, hit);
+  }
+  return hit;
+}
+const judged = new Map<string, boolean>();
+
+function judgeName(name: string): boolean {
   if (name === "PWD") return false; // the shell's working directory
   const words = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
   if (words.length === 0 || META_SUFFIXES.has(words[words.length - 1])) return false;

@@ -177,15 +177,19 @@ export const windowsHostProcess = check("windowsHostProcess", "baseline", (pod, 
 
 // upstream: policy/check_hostProbesAndhostLifecycle.go (v1.34+) — probes' and lifecycle handlers'
 // httpGet.host / tcpSocket.host must be empty (a host lets the kubelet probe any address for the pod).
-const PROBES = ["livenessProbe", "readinessProbe", "startupProbe"];
+const HANDLERS: readonly (readonly [string, string | undefined])[] = [
+  ["livenessProbe", undefined], ["readinessProbe", undefined], ["startupProbe", undefined],
+  ["lifecycle.postStart", "postStart"], ["lifecycle.preStop", "preStop"],
+];
+const ACTIONS = ["httpGet", "tcpSocket"] as const;
 export const hostProbesAndHostLifecycle = check("hostProbesAndHostLifecycle", "baseline", (pod, emit) => {
   for (const c of pod.containers) {
-    const handlers: [string, unknown][] = PROBES.map((p) => [p, c.c[p]]);
     const lc = asObject(c.c.lifecycle);
-    for (const h of ["postStart", "preStop"]) handlers.push([`lifecycle.${h}`, lc?.[h]]);
-    for (const [where, handler] of handlers) {
-      for (const action of ["httpGet", "tcpSocket"]) {
-        const host = asObject(asObject(handler)?.[action])?.host;
+    for (const [where, lifecycleKey] of HANDLERS) {
+      const handler = asObject(lifecycleKey ? lc?.[lifecycleKey] : c.c[where]);
+      if (!handler) continue;
+      for (const action of ACTIONS) {
+        const host = asObject(handler[action])?.host;
         if (host !== undefined && host !== null && host !== "") emit(`${c.path}.${where}.${action}.host`, `${c.label} ${where} targets host ${show(host)}`, c, host);
       }
     }
