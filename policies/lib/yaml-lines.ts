@@ -36,7 +36,12 @@ interface RawEvent {
   tagStart: number;
   anchorStart: number;
   valueStart: number;
+  valueEnd: number;
   start: number;
+  style: number;
+  chomping: number;
+  indent: number;
+  fast: boolean;
 }
 
 const { MAPPING, SEQUENCE, SCALAR, POP } = EVENT_ID;
@@ -44,59 +49,66 @@ const PLAIN = SCALAR_STYLE.PLAIN;
 
 /**
  * Lines and paths of one file's text. The event stream is copied into typed arrays (type, offset, value
- * range, style, and the index after each node's subtree), so the 1.6M event objects of a 10k-object file
- * can be freed right after the objects are built, and a path lookup jumps over siblings in one step.
+ * range, style, and the index after each collection's subtree), so the 1.6M event objects of a 10k-object
+ * file can be freed right after the objects are built, and a path lookup jumps over siblings in one step.
  */
 export class YamlLines {
   private starts?: Uint32Array;
   private readonly type: Uint8Array;
-  private readonly style: Uint8Array;
+  /** Scalars: style (bits 0-2), chomping (3-4), js-yaml's `fast` (5), tagged or anchored (6). */
+  private readonly flags: Uint8Array;
+  private readonly indent: Int32Array;
   private readonly pos: Int32Array;
+  private readonly valueStart: Int32Array;
   private readonly valueEnd: Int32Array;
+  /** For a mapping or sequence: the index after its POP (other events: unused). */
   private readonly next: Int32Array;
   /** Index of each document's root node event, in stream order (js-yaml builds one value per document). */
   readonly documents: number[] = [];
-  /** Non-plain scalar events (quoted keys need decoding), by index. */
-  private readonly decoded = new Map<number, ScalarEvent>();
 
   constructor(
     private readonly text: string,
     events: readonly Event[],
   ) {
     const n = events.length;
-    this.type = new Uint8Array(n);
-    this.style = new Uint8Array(n);
-    this.pos = new Int32Array(n);
-    this.valueEnd = new Int32Array(n);
-    this.next = new Int32Array(n);
+    const type = (this.type = new Uint8Array(n));
+    const flags = (this.flags = new Uint8Array(n));
+    const indent = (this.indent = new Int32Array(n));
+    const pos = (this.pos = new Int32Array(n));
+    const valueStart = (this.valueStart = new Int32Array(n));
+    const valueEnd = (this.valueEnd = new Int32Array(n));
+    const next = (this.next = new Int32Array(n));
     const open: number[] = [];
     for (let i = 0; i < n; i++) {
       const e = events[i] as unknown as RawEvent;
       const t = e.type;
-      this.type[i] = t;
-      this.next[i] = i + 1;
+      type[i] = t;
       if (t === POP) {
         const o = open.pop();
-        if (o !== undefined) this.next[o] = i + 1;
-        continue;
-      }
-      if (t === EVENT_ID.DOCUMENT) {
-        this.documents.push(i + 1);
-        continue;
-      }
-      // js-yaml's own node position: tag, then anchor, then value (or collection) start
-      this.pos[i] = e.tagStart >= 0 ? e.tagStart : e.anchorStart >= 0 ? e.anchorStart : t === SCALAR ? e.valueStart : e.start;
-      if (t === SCALAR) {
-        const s = events[i] as ScalarEvent;
-        this.valueEnd[i] = s.valueEnd;
-        // only an untagged plain scalar compares by its source text; the rest are decoded on demand
-        const plain = s.style === PLAIN && s.tagStart < 0 && s.anchorStart < 0;
-        this.style[i] = plain ? PLAIN : 0;
-        if (!plain) this.decoded.set(i, s);
+        if (o !== undefined) next[o] = i + 1;
+      } else if (t === SCALAR) {
+        const marked = e.tagStart >= 0 || e.anchorStart >= 0;
+        // js-yaml's own node position: tag, then anchor, then value
+        pos[i] = e.tagStart >= 0 ? e.tagStart : e.anchorStart >= 0 ? e.anchorStart : e.valueStart;
+        valueStart[i] = e.valueStart;
+        valueEnd[i] = e.valueEnd;
+        indent[i] = e.indent;
+        flags[i] = e.style | (e.chomping << 3) | (e.fast ? 32 : 0) | (marked ? 64 : 0);
       } else if (t === MAPPING || t === SEQUENCE) {
+        pos[i] = e.tagStart >= 0 ? e.tagStart : e.anchorStart >= 0 ? e.anchorStart : e.start;
         open.push(i);
+      } else if (t === EVENT_ID.DOCUMENT) {
+        this.documents.push(i + 1);
+      } else {
+        pos[i] = e.anchorStart; // an alias: where `*name` is
       }
     }
+  }
+
+  /** Index of the event after the node at `i` (a collection's subtree skipped). */
+  private after(i: number): number {
+    const t = this.type[i];
+    return t === MAPPING || t === SEQUENCE ? this.next[i] : i + 1;
   }
 
   /** 1-based line of a source offset. */
@@ -114,22 +126,22 @@ export class YamlLines {
 
   /** 1-based line of `path` (or of its deepest existing parent) below the node event at `root`. */
   lineOf(root: number, path: string): number {
-    const { type, next, pos } = this;
+    const { type, pos } = this;
     let at = pos[root];
     let node = root;
     for (const seg of parsePath(path)) {
       let found = -1;
       if (type[node] === MAPPING && typeof seg === "string") {
-        for (let k = node + 1; type[k] !== POP; k = next[next[k]]) {
+        for (let k = node + 1; type[k] !== POP; k = this.after(this.after(k))) {
           if (this.isKey(k, seg)) {
             if (pos[k] >= 0) at = pos[k];
-            found = next[k];
+            found = this.after(k);
             break;
           }
         }
       } else if (type[node] === SEQUENCE && typeof seg === "number") {
         let k = node + 1;
-        for (let i = 0; i < seg && type[k] !== POP; i++) k = next[k];
+        for (let i = 0; i < seg && type[k] !== POP; i++) k = this.after(k);
         if (type[k] !== POP) {
           at = Math.max(at, pos[k]); // an empty item (`- `) has no offset of its own
           found = k;
@@ -143,12 +155,14 @@ export class YamlLines {
 
   private isKey(i: number, key: string): boolean {
     if (this.type[i] !== SCALAR) return false;
-    if (this.style[i] === PLAIN) {
-      const start = this.pos[i];
+    const f = this.flags[i];
+    if ((f & 7) === PLAIN && (f & 64) === 0) {
+      const start = this.valueStart[i];
       return this.valueEnd[i] - start === key.length && this.text.startsWith(key, start);
     }
-    const e = this.decoded.get(i);
-    return e !== undefined && getScalarValue(this.text, e) === key;
+    // quoted, block, tagged or anchored: decode as js-yaml does
+    const e = { type: SCALAR, valueStart: this.valueStart[i], valueEnd: this.valueEnd[i], anchorStart: -1, anchorEnd: -1, tagStart: -1, tagEnd: -1 };
+    return getScalarValue(this.text, { ...e, style: (f & 7) as ScalarEvent["style"], chomping: ((f >> 3) & 3) as ScalarEvent["chomping"], indent: this.indent[i], fast: (f & 32) !== 0 }) === key;
   }
 }
 
