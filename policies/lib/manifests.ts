@@ -1,8 +1,9 @@
 // Reads Kubernetes manifests (multi-document YAML, `List` kinds) into engine resources.
 import * as fs from "fs";
 import * as path from "path";
-import { constructFromEvents, Event, parseEvents, Schema, timestampTag, YAML11_SCHEMA, YAMLException } from "js-yaml";
+import { Event, parseEvents, Schema, timestampTag, YAML11_SCHEMA, YAMLException } from "js-yaml";
 import { k8sTypeToken } from "./tokens";
+import { constructDocuments } from "./yaml-construct";
 import { YamlLines } from "./yaml-lines";
 import { asObject, asString } from "./util";
 
@@ -96,20 +97,17 @@ export interface YamlDocument {
   root: number;
 }
 
-// Merge keys (`<<`) copied per file; js-yaml's default (10,000) is per load call, and one call now reads
-// a whole multi-document file. Bounded still, so a crafted file cannot make the reader quadratic.
-const MAX_MERGE_KEYS = 1_000_000;
-
 /**
- * Parses a whole file once: js-yaml's event stream, then its objects (the same two steps as loadAll).
- * The events are kept for the file's line finder; the documents map 1:1 to the stream's DOCUMENT events.
+ * Parses a whole file once: js-yaml's event stream, then its objects (the two steps of loadAll; plain
+ * documents are built by policies/lib/yaml-construct.ts, the rest by js-yaml's constructor).
+ * The events are copied into the file's line finder; the documents map 1:1 to the stream's DOCUMENT events.
  */
 function loadFile(text: string, file: string): { values: unknown[]; docs: YamlDocument[]; lines: YamlLines } {
   let events: Event[];
   let values: unknown[];
   try {
     events = parseEvents(text, { filename: file });
-    values = constructFromEvents(events, { source: text, filename: file, schema: K8S_YAML_SCHEMA, maxTotalMergeKeys: MAX_MERGE_KEYS });
+    values = constructDocuments(events, { source: text, filename: file, schema: K8S_YAML_SCHEMA });
   } catch (e) {
     const ex = e as YAMLException;
     if (!(ex instanceof YAMLException)) throw e;

@@ -1,0 +1,143 @@
+// Objects from js-yaml's event stream, faster than its generic constructor for the documents
+// Kubernetes manifests are made of. js-yaml's constructFromEvents serves every tag, anchor, alias,
+// merge key and custom mapping type through per-event frames and tag callbacks; a plain document
+// (untagged, unanchored mappings, sequences and scalars) needs none of that. Such documents are built
+// here with js-yaml's own scalar decoding (getScalarValue) and the schema's own implicit resolution
+// (YAML 1.1: `yes` is true, `0755` octal), so values are the same; any other document (a tag, an
+// anchor or alias, a `<<` merge key, a complex or duplicated key, `__proto__`) is handed whole to
+// js-yaml's constructor, which also raises its exact errors. Measured by `npm run bench` and checked
+// against js-yaml's own output by test/policies/yaml-construct.spec.ts.
+// upstream: nodeca/js-yaml src/constructor (constructFromEvents, addValue, addMappingValue)
+import { constructFromEvents, Event, EVENT_ID, getScalarValue, ScalarEvent, Schema, SCALAR_STYLE } from "js-yaml";
+
+const { DOCUMENT, MAPPING, SEQUENCE, SCALAR, POP } = EVENT_ID;
+const MERGE = "tag:yaml.org,2002:merge";
+
+/** A document this builder leaves to js-yaml. */
+const BAIL = Symbol("bail");
+
+interface NodeEvent {
+  type: number;
+  tagStart: number;
+  anchorStart: number;
+}
+
+export interface ConstructOptions {
+  source: string;
+  schema: Schema;
+  filename?: string;
+  maxTotalMergeKeys?: number;
+}
+
+/** How many documents each path built (tests check the fast path is taken). */
+export interface ConstructStats {
+  plain: number;
+  jsYaml: number;
+}
+
+/** The documents of an event stream, as js-yaml's constructFromEvents returns them. */
+export function constructDocuments(events: readonly Event[], options: ConstructOptions, stats?: ConstructStats): unknown[] {
+  const resolve = plainResolver(options.schema);
+  const out: unknown[] = [];
+  for (let i = 0; i < events.length; ) {
+    if (events[i].type !== DOCUMENT) {
+      i++;
+      continue;
+    }
+    const fast = plainDocument(events, i + 1, options.source, resolve);
+    if (fast !== BAIL) {
+      if (stats) stats.plain++;
+      out.push(fast.value);
+      i = fast.end + 1;
+      continue;
+    }
+    const end = documentEnd(events, i);
+    if (stats) stats.jsYaml++;
+    out.push(...constructFromEvents(events.slice(i, end + 1) as Event[], options));
+    i = end + 1;
+  }
+  return out;
+}
+
+/** Index of the POP that closes the document opened at `start`. */
+function documentEnd(events: readonly Event[], start: number): number {
+  let depth = 0;
+  for (let i = start; i < events.length; i++) {
+    const t = events[i].type;
+    if (t === DOCUMENT || t === MAPPING || t === SEQUENCE) depth++;
+    else if (t === POP && --depth === 0) return i;
+  }
+  return events.length - 1;
+}
+
+type Resolve = (source: string) => unknown;
+
+/**
+ * The schema's implicit resolution of a plain scalar (js-yaml's own, pinned with js-yaml's version);
+ * BAIL for a merge key (`<<`). Implicit scalars resolve to primitives, so the few thousand distinct
+ * keys and values of a manifest set are resolved once each.
+ */
+function plainResolver(schema: Schema): Resolve {
+  const seen = new Map<string, unknown>();
+  return (source) => {
+    let value = seen.get(source);
+    if (value === undefined && !seen.has(source)) {
+      const r = schema.resolveImplicitScalarTag(source);
+      value = r.tag.tagName === MERGE ? BAIL : r.value;
+      if (seen.size < 100_000 && (value === null || typeof value !== "object")) seen.set(source, value);
+    }
+    return value;
+  };
+}
+
+/** Builds one plain document from its root event at `from`; BAIL when it is not plain. */
+function plainDocument(events: readonly Event[], from: number, text: string, resolve: Resolve): { value: unknown; end: number } | typeof BAIL {
+  const containers: (Record<string, unknown> | unknown[])[] = [];
+  const keys: (string | undefined)[] = []; // per open mapping: the key waiting for its value
+  let root: unknown = null;
+  for (let i = from; i < events.length; i++) {
+    const e = events[i] as unknown as NodeEvent;
+    const t = e.type;
+    let value: unknown;
+    if (t === POP) {
+      if (containers.length === 0) return { value: root, end: i }; // the document's own POP
+      if (keys[containers.length - 1] !== undefined) return BAIL; // a key without a value
+      keys.pop();
+      value = containers.pop();
+    } else if (e.tagStart >= 0 || e.anchorStart >= 0 || t === EVENT_ID.ALIAS) {
+      return BAIL;
+    } else if (t === MAPPING || t === SEQUENCE) {
+      containers.push(t === MAPPING ? {} : []);
+      keys.push(undefined);
+      continue;
+    } else if (t === SCALAR) {
+      const s = events[i] as ScalarEvent;
+      const source = getScalarValue(text, s);
+      value = s.style === SCALAR_STYLE.PLAIN ? resolve(source) : source;
+      if (value === BAIL) return BAIL;
+    } else {
+      return BAIL;
+    }
+    const depth = containers.length;
+    if (depth === 0) {
+      root = value;
+      continue;
+    }
+    const parent = containers[depth - 1];
+    if (Array.isArray(parent)) {
+      parent.push(value);
+      continue;
+    }
+    const key = keys[depth - 1];
+    if (key === undefined) {
+      if (value !== null && typeof value === "object") return BAIL; // a complex key
+      const k = String(value);
+      if (k === "__proto__" || Object.prototype.hasOwnProperty.call(parent, k)) return BAIL; // js-yaml's special case, or its duplicate-key error
+      keys[depth - 1] = k;
+    } else {
+      parent[key] = value;
+      keys[depth - 1] = undefined;
+    }
+  }
+  return BAIL;
+}
