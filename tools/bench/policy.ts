@@ -2,8 +2,9 @@
 // For each size it writes mixed-kind multi-document YAML to a temp dir, then in a fresh child process
 // per measurement times (a) merely parsing the YAML with js-yaml's default loader (the floor: the fastest
 // well-kept JavaScript YAML parser) and (b) the whole offline check (checkManifests, the CLI's code path:
-// js-yaml with a YAML 1.1 schema, document split and lines, plus every policy), reporting time,
-// peak RSS, the ratio to the floor and growth.
+// js-yaml's event parser, objects built with the YAML 1.1 schema, documents and field lines from the
+// events, then every policy with every finding's line), reporting time, peak RSS, the ratio to the
+// floor and growth.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -169,7 +170,7 @@ function main(): void {
       console.log(
         `size ${n} objects (${mb.toFixed(1)} MB YAML): parse ${tp.toFixed(0)} ms, peak RSS ${parse.peakRssMB.toFixed(0)} MB (${(parse.peakRssMB - parse.rssBeforeMB).toFixed(0)} MB over baseline) | ` +
           `check ${tc.toFixed(0)} ms, peak RSS ${check.peakRssMB.toFixed(0)} MB (${(check.peakRssMB - check.rssBeforeMB).toFixed(0)} MB over baseline), ${check.violations} violations | ` +
-          `ratio check/parse ${(tc / tp).toFixed(2)}x wall, ${(cc / cp).toFixed(2)}x CPU (${cp.toFixed(0)} / ${cc.toFixed(0)} ms; target <= 1.5x: ${cc / cp <= 1.5 ? "met" : "missed"}) | ` +
+          `ratio check/parse ${(tc / tp).toFixed(2)}x wall, ${(cc / cp).toFixed(2)}x CPU (${cp.toFixed(0)} / ${cc.toFixed(0)} ms; target <= 1.5x: wall ${tc / tp <= 1.5 ? "met" : "missed"}, CPU ${cc / cp <= 1.5 ? "met" : "missed"}) | ` +
           `peak RSS check/parse ${(check.peakRssMB / parse.peakRssMB).toFixed(2)}x (target < 2x)`,
       );
     }
