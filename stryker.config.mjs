@@ -19,7 +19,7 @@ const specs = (dir) => readdirSync(dir).filter((f) => f.endsWith(".spec.ts")).ma
 const AREAS = {
   policies: { mutate: ["policies/**/*.ts"], spec: () => specs("test/policies"), ignoreStatic: true },
   contract: { mutate: ["contract/**/*.ts"], spec: () => [...specs("test/contract"), ...specs("test/examples")], ignoreStatic: false },
-  config: { mutate: ["infra/config.ts"], spec: () => ["test/infra/config.spec.ts"], ignoreStatic: true },
+  config: { mutate: ["infra/config.ts"], spec: () => ["test/infra/config.spec.ts"], ignoreStatic: false },
 };
 const area = AREAS[process.env.MUTATE_AREA ?? ""];
 const suffix = process.env.MUTATE_AREA ? `-${process.env.MUTATE_AREA}` : "";

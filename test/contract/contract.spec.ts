@@ -225,7 +225,8 @@ describe("contract: failures name the output, the version or the team, and the f
   });
 
   it("a team that is not onboarded is named, with the teams that are, sorted", async () => {
-    // Published in reverse order: the message lists them sorted, whatever the stack's order.
+    // Published in reverse order, the list is sorted all the same. (The SDK's protobuf Struct
+    // already hands map keys over sorted, so this holds with or without team()'s own sort.)
     const { orders, payments } = PLATFORM_OUTPUTS.teams;
     await rejects(
       withPlatform({ ...PLATFORM_OUTPUTS, teams: { payments, orders } }, (_c, p) => ({ team: p.team("billing") })),
