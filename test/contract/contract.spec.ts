@@ -108,7 +108,7 @@ describe("contract: versions", () => {
 
 // Each test makes its own run (about 0.1 s): a `before` hook's work is attributed by Stryker's
 // per-test coverage to the test that ran before it, so mutants reached only there would never
-// meet these assertions (stryker-mutator/stryker-js#4175).
+// meet these assertions (docs/testing.md, "Static mutants").
 describe("contract: PlatformReference under mocks", () => {
   const GETTERS = ["clusterName", "kubeconfig", "ingressClass", "clusterIssuers", "otlpGrpcEndpoint", "otlpHttpEndpoint"] as const;
   const readAll = () =>
