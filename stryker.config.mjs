@@ -43,7 +43,7 @@ export default {
   // when a module loads, so only a fresh load with the mutant active tests them: Stryker then
   // runs every test of the run in a new worker. In policies/ that is ~430 tests per mutant (60 %
   // of the time for 20 % of the mutants), so there they are Ignored and counted in
-  // docs/testing.md. contract/ has 22 (the output lists, the version; the area takes 2 min 41 s)
+  // docs/testing.md. contract/ has 22 (the output lists, the version; the area takes about 2 min 40 s)
   // and infra/config.ts 370 (schemas, profiles; 63 fast tests, 18 min), so there they are run.
   // Static mutants that a test also reaches ("hybrid": the harness reloads contract/ inside
   // tests) are not Ignored under ignoreStatic but run with runtime activation only, which never
