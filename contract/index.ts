@@ -55,8 +55,6 @@ export class PlatformReference {
         }
       });
     });
-    // Keep a rejection from surfacing as unhandled when only output() consumers see it.
-    this.checked.catch(() => undefined);
     this.ready = pulumi.output(this.checked.then(() => true as const));
   }
 

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
 import type * as Contract from "../../contract/index";
 import { CONTRACT_OUTPUTS, CONTRACT_VERSION, SECRET_CONTRACT_OUTPUTS, hostInDomain, isCompatible, parseVersion } from "../../contract/index";
 import { ROOT, RunResult, runProgram } from "../../tools/harness";
@@ -105,42 +106,46 @@ describe("contract: versions", () => {
   }
 });
 
+// Each test makes its own run (about 0.1 s): a `before` hook's work is attributed by Stryker's
+// per-test coverage to the test that ran before it, so mutants reached only there would never
+// meet these assertions (docs/testing.md, "Static mutants").
 describe("contract: PlatformReference under mocks", () => {
-  let r: RunResult;
-  before(async () => {
-    r = await withPlatform(PLATFORM_OUTPUTS, (_c, p) => ({
+  const GETTERS = ["clusterName", "kubeconfig", "ingressClass", "clusterIssuers", "otlpGrpcEndpoint", "otlpHttpEndpoint"] as const;
+  const readAll = () =>
+    withPlatform(PLATFORM_OUTPUTS, (_c, p) => ({
       ...Object.fromEntries(CONTRACT_OUTPUTS.map((k) => [k, p.output(k)])),
-      getterClusterName: p.clusterName,
-      getterKubeconfig: p.kubeconfig,
-      getterIngressClass: p.ingressClass,
-      getterIssuers: p.clusterIssuers,
-      getterOtlpGrpc: p.otlpGrpcEndpoint,
-      getterOtlpHttp: p.otlpHttpEndpoint,
+      ...Object.fromEntries(GETTERS.map((k) => [`get:${k}`, p[k]])),
+      // The harness shows a secret as "[secret]": unsecret copies show the kubeconfig's value too.
+      ...Object.fromEntries(GETTERS.map((k) => [`value:${k}`, pulumi.unsecret(p[k] as pulumi.Output<unknown>)])),
       team: p.team("orders"),
     }));
-  });
 
-  it("reads every contract output with its value", () => {
+  it("reads every contract output with its value", async () => {
+    const r = await readAll();
     for (const k of CONTRACT_OUTPUTS) {
       if (k === "kubeconfig") continue;
       assert.deepStrictEqual(r.outputs[k], PLATFORM_OUTPUTS[k], k);
     }
-    assert.strictEqual(r.outputs.getterClusterName, "platform-dev");
-    assert.strictEqual(r.outputs.getterIngressClass, "traefik");
-    assert.deepStrictEqual(r.outputs.getterIssuers, ["letsencrypt-staging", "letsencrypt-prod"]);
-    assert.strictEqual(r.outputs.getterOtlpGrpc, PLATFORM_OUTPUTS.otlpGrpcEndpoint);
-    assert.strictEqual(r.outputs.getterOtlpHttp, PLATFORM_OUTPUTS.otlpHttpEndpoint);
     assert.deepStrictEqual(r.outputs.team, PLATFORM_OUTPUTS.teams.orders);
   });
 
-  it("keeps the kubeconfig secret, and only the kubeconfig", () => {
-    assert.strictEqual(r.outputs.kubeconfig, "[secret]");
-    assert.strictEqual(r.outputs.getterKubeconfig, "[secret]");
-    // The version gate reads the whole output map (kubeconfig included) but taints nothing.
-    assert.deepStrictEqual(r.secretOutputs, ["getterKubeconfig", "kubeconfig"]);
+  it("each convenience getter reads its own output", async () => {
+    const r = await readAll();
+    for (const k of GETTERS) {
+      assert.deepStrictEqual(r.outputs[`value:${k}`], PLATFORM_OUTPUTS[k], k);
+      assert.deepStrictEqual(r.outputs[`get:${k}`], r.outputs[k], `getter ${k} differs from output("${k}")`);
+    }
   });
 
-  it("reads a stack reference, registers nothing", () => {
+  it("keeps the kubeconfig secret, and only the kubeconfig", async () => {
+    const r = await readAll();
+    assert.strictEqual(r.outputs.kubeconfig, "[secret]");
+    // The version gate reads the whole output map (kubeconfig included) but taints nothing.
+    assert.deepStrictEqual(r.secretOutputs, ["get:kubeconfig", "kubeconfig"]);
+  });
+
+  it("reads a stack reference, registers nothing", async () => {
+    const r = await readAll();
     assert.deepStrictEqual(r.resources.filter((x) => x.custom).map((x) => x.type), []);
   });
 });
@@ -219,12 +224,56 @@ describe("contract: failures name the output, the version or the team, and the f
     assert.strictEqual(r.outputs.name, "platform-dev");
   });
 
-  it("a team that is not onboarded is named, with the teams that are", async () => {
+  it("a team that is not onboarded is named, with the teams that are, sorted", async () => {
+    // Published in reverse order, the list is sorted all the same. (The SDK's protobuf Struct
+    // already hands map keys over sorted, so this holds with or without team()'s own sort.)
+    const { orders, payments } = PLATFORM_OUTPUTS.teams;
     await rejects(
-      withPlatform(PLATFORM_OUTPUTS, (_c, p) => ({ team: p.team("billing") })),
+      withPlatform({ ...PLATFORM_OUTPUTS, teams: { payments, orders } }, (_c, p) => ({ team: p.team("billing") })),
       /team "billing" is not onboarded on platform stack acme\/platform\/dev/,
-      /onboarded: orders, payments/,
+      /\(onboarded: orders, payments\)/,
       /Fix: add it to platform:teams/,
     );
   });
+
+  it("a platform with no teams says so (an empty map, or none published as null)", async () => {
+    for (const teams of [{}, null]) {
+      await rejects(withPlatform({ ...PLATFORM_OUTPUTS, teams }, (_c, p) => ({ team: p.team("orders") })), /team "orders" is not onboarded .*\(onboarded: none\)/);
+    }
+  });
+
+  it("a contract 1.0 platform (no team domains): host() names the missing domain and the fix", async () => {
+    const teams = Object.fromEntries(Object.entries(PLATFORM_OUTPUTS.teams).map(([k, { domain: _, ...t }]) => [k, t]));
+    const v10 = { ...PLATFORM_OUTPUTS, contractVersion: "1.0.0", teams };
+    // An app on contract 1.0 reads such a platform, team() included; only host() needs the domain.
+    const r = await withPlatform(v10, (_c, p) => ({ ns: p.team("orders").namespace }), "1.0.0");
+    assert.strictEqual(r.outputs.ns, "orders");
+    await rejects(
+      withPlatform(v10, (_c, p) => ({ h: p.host("orders", "api") }), "1.0.0"),
+      /platform stack acme\/platform\/dev publishes no domain for team "orders" \(contract 1\.1\.0 added it\)/,
+      /Fix: pulumi up the platform stack\./,
+    );
+  });
+
+  it("a host outside the domain gets a suggestion with its first label under the team's domain", async () => {
+    await rejects(
+      withPlatform(PLATFORM_OUTPUTS, (_c, p) => ({ h: p.host("orders", "shop.payments.dev.platform.example.com") })),
+      /Fix: use a name under orders\.dev\.platform\.example\.com, such as shop\.orders\.dev\.platform\.example\.com\.(\s|$)/,
+    );
+  });
+
+  // Which side to upgrade follows from the majors read as numbers (10 > 9), not as their first digit.
+  const fixes: [string, string, "app" | "platform"][] = [
+    ["2.0.0", "1.5.0", "app"],
+    ["10.0.0", "9.0.0", "app"],
+    ["9.0.0", "10.0.0", "platform"],
+    ["1.0.0", "2.3.0", "platform"],
+  ];
+  const FIX = { app: /Fix: upgrade the contract module in this app repo/, platform: /Fix: upgrade the platform stack, or pin this app/ };
+  for (const [producer, consumer, side] of fixes) {
+    it(`platform ${producer}, app on ${consumer}: upgrade the ${side === "app" ? "app's contract module" : "platform"}`, async () => {
+      const e = await rejects(withPlatform({ ...PLATFORM_OUTPUTS, contractVersion: producer }, (_c, p) => ({ name: p.clusterName }), consumer), FIX[side]);
+      assert.ok(e.message.includes(`publishes contract ${producer}, this app reads contract ${consumer}.`), e.message);
+    });
+  }
 });

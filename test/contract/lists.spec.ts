@@ -1,7 +1,7 @@
 // The contract's runtime lists against its type and against what the platform publishes;
 // the edges of its parsers. (Survivors of `npm run mutate` on contract/contract.ts.)
 import * as assert from "assert";
-import { CONTRACT_OUTPUTS, ContractKey, SECRET_CONTRACT_OUTPUTS, hostInDomain, parseVersion } from "../../contract";
+import { CONTRACT_OUTPUTS, ContractKey, SECRET_CONTRACT_OUTPUTS, hostInDomain, parseVersion } from "../../contract/index";
 import { ENVS, runStack } from "../support";
 
 // The compiler makes this object name every key of PlatformContract, no more and no less,
