@@ -61,7 +61,12 @@ describe("artifacts: the contract as an npm package", function () {
     // prepack compiles contract/ to dist/ (JavaScript + .d.ts) before npm packs it.
     const contractDir = path.join(ROOT, "contract");
     const tarball = cachedTarball("contract", [...filesUnder(contractDir, /\.(ts|json)$/).filter((f) => !f.includes(`${path.sep}dist${path.sep}`))], (dir) => {
-      npm(contractDir, "pack", "--pack-destination", dir, "--silent");
+      try {
+        npm(contractDir, "pack", "--pack-destination", dir, "--silent");
+      } finally {
+        // prepack's dist/ would shadow the sources: `require("../contract")` resolves package.json's main
+        fs.rmSync(path.join(contractDir, "dist"), { recursive: true, force: true });
+      }
       return path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith(".tgz"))!);
     });
     files = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" }).trim().split("\n").sort();
