@@ -44,6 +44,9 @@ describe("policies/lib parsers (each test on a fresh module, so no memoized answ
       ["quay.io/nginx", { registry: "quay.io", repository: "nginx" }],
       ["example.com", { registry: "docker.io", repository: "library/example.com" }],
       ["a__b/c-d.e_f:V_1.x-2", { registry: "docker.io", repository: "a__b/c-d.e_f", tag: "V_1.x-2" }],
+      ["a--b:1", { registry: "docker.io", repository: "library/a--b", tag: "1" }],
+      [`app@sha256+b64u:${"ab".repeat(32)}`, { repository: "library/app", digest: `sha256+b64u:${"ab".repeat(32)}` }],
+      [`app:${"a".repeat(128)}`, { tag: "a".repeat(128) }],
     ];
     for (const [input, want] of OK) {
       it(`parses ${JSON.stringify(input)}`, () => {
@@ -62,6 +65,13 @@ describe("policies/lib parsers (each test on a fresh module, so no memoized answ
       ["Upper/app:1", 'repository "Upper/app" is malformed (lowercase letters, digits and separators only)'],
       ["example.com/:1", 'repository "" is malformed (lowercase letters, digits and separators only)'],
       ["quay.io/team/Bad:1", 'repository "team/Bad" is malformed (lowercase letters, digits and separators only)'],
+      ["app-:1", 'repository "app-" is malformed (lowercase letters, digits and separators only)'],
+      [":1", 'repository "" is malformed (lowercase letters, digits and separators only)'],
+      [`@${DIGEST}`, 'repository "" is malformed (lowercase letters, digits and separators only)'],
+      ["app:1.0!", 'tag "1.0!" is malformed'],
+      [`app:${"a".repeat(129)}`, `tag "${"a".repeat(129)}" is malformed`],
+      [`app@Sha256:${"ab".repeat(32)}`, `digest "Sha256:${"ab".repeat(32)}" is malformed`],
+      [`app@${DIGEST}!`, `digest "${DIGEST}!" is malformed`],
     ];
     for (const [input, error] of BAD) {
       it(`refuses ${JSON.stringify(input)}: ${error}`, () => assert.deepStrictEqual({ ...image().parseImage(input) }, { error }));
@@ -116,6 +126,12 @@ describe("policies/lib parsers (each test on a fresh module, so no memoized answ
       assert.strictEqual(t.k8sObjectKey("Deployment", undefined, "fallback"), "Deployment/default/fallback");
       assert.strictEqual(t.k8sObjectKey("ClusterRole", { metadata: { namespace: "ignored" } }, "r"), "ClusterRole/r");
       assert.strictEqual(t.objectKey("kubernetes:apps/v1:Deployment", "pulumi", { metadata: { namespace: "web" } }), "Deployment/web/pulumi");
+      // upstream: the cluster-scoped kinds of kubernetes/api (and of the platform's CRDs: cert-manager, Gateway API, Karpenter)
+      const CLUSTER = ["Namespace", "Node", "PersistentVolume", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "StorageClass", "CSIDriver", "CSINode",
+        "VolumeAttachment", "PriorityClass", "RuntimeClass", "IngressClass", "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding", "CertificateSigningRequest", "ClusterIssuer", "GatewayClass", "NodePool", "EC2NodeClass", "ComponentStatus"];
+      for (const kind of CLUSTER) assert.strictEqual(t.k8sObjectKey(kind, { metadata: { name: "n", namespace: "x" } }, "f"), `${kind}/n`, kind);
+      for (const kind of ["Role", "RoleBinding", "Issuer", "Gateway", "Pod", ""]) assert.strictEqual(t.isClusterScoped(kind), false, kind);
     });
   });
 

@@ -64,9 +64,17 @@ describe("policies/lib/yaml-lines (fresh module per test)", () => {
     const want: [string, number][] = [["a.b[1].c", 4], ["a.b[0]", 3], ["d.e", 7], ["d", 7], ["a", 1], ["", 0]];
     assert.deepStrictEqual(want.map(([p]) => [p, lineOfPath(JSON_TEXT, p)]), want);
   });
+  it("a tagged or anchored key at the very start of the text", () => {
+    const { lineOfPath } = fresh();
+    assert.strictEqual(lineOfPath("!!str a:\n  b: 1\n", "a.b"), 1);
+    assert.strictEqual(lineOfPath("&x a:\n  b: 1\n", "a.b"), 1);
+    assert.strictEqual(lineOfPath("a:\n  - x\n  - y\n", "a[1]"), 2);
+  });
   it("eventOffset: the tag, else the anchor, else the value", () => {
     const { eventOffset } = fresh();
     assert.strictEqual(eventOffset({ tagStart: 3, anchorStart: 5, valueStart: 9 } as any), 3);
+    assert.strictEqual(eventOffset({ tagStart: 0, anchorStart: 5, valueStart: 9 } as any), 0);
+    assert.strictEqual(eventOffset({ tagStart: -1, anchorStart: 0, valueStart: 9 } as any), 0);
     assert.strictEqual(eventOffset({ tagStart: -1, anchorStart: 5, valueStart: 9 } as any), 5);
     assert.strictEqual(eventOffset({ tagStart: -1, anchorStart: -1, valueStart: 9 } as any), 9);
     assert.strictEqual(eventOffset({ start: 4 } as any), 4);
