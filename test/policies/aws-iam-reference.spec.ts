@@ -36,7 +36,7 @@ describe("aws-iam-valid-grants: the service authorization reference, read fresh"
   });
   it("no tables for an unknown or malformed service name", () => {
     const g = fresh();
-    for (const bad of ["no-such-service", "../actions/s3", "s3 ", "", "s3/x"]) assert.strictEqual(g.serviceData(bad), null, JSON.stringify(bad));
+    for (const bad of ["no-such-service", "../actions/s3", "s3/../s3", "s3 ", "", "s3/x"]) assert.strictEqual(g.serviceData(bad), null, JSON.stringify(bad));
     assert.notStrictEqual(g.serviceData("ec2"), null);
     assert.strictEqual(g.serviceData("ec2"), g.serviceData("EC2"), "read once");
   });
@@ -50,6 +50,10 @@ describe("aws-iam-valid-grants: the service authorization reference, read fresh"
     assert.ok(!g.grantsAction("s3:NoSuchAction", ["*"]));
     assert.ok(!g.grantsAction("s3", ["*"]));
     assert.ok(!g.grantsAction("s3:GetObject", []));
+    assert.ok(!g.grantsAction("nosvc:GetObject", ["*"]), "an unknown service grants nothing");
+    // ELB v1 and v2 share a prefix and the data package merged their tables: any of the service's ARNs counts.
+    assert.ok(g.grantsAction("elasticloadbalancing:AddTags", ["arn:aws:elasticloadbalancing:eu-west-1:1:listener/net/*/*/*"]));
+    assert.ok(!g.grantsAction("elasticloadbalancing:AddTags", ["arn:aws:s3:::b"]));
   });
   it("globs intersect when one string could match both", () => {
     const { globsIntersect: gi } = fresh();
@@ -87,6 +91,16 @@ describe("aws-iam-valid-grants: the service authorization reference, read fresh"
     assert.deepStrictEqual(m(T.iamRolePolicy, { policy: { Statement: ["x", null] } }), []);
     assert.deepStrictEqual(m(T.iamRolePolicy, { policy: {} }), []);
   });
+  it("reads the documents of every resource type that carries one, at its field", () => {
+    const rule = fresh().iamValidGrants as ResourceValidationPolicy;
+    const bad = doc({ Effect: "Allow", Action: "s3:NoSuchAction", Resource: "*" });
+    const fields: [string, string][] = [
+      [T.iamPolicy, "policy"], [T.iamRolePolicy, "policy"], [T.iamUserPolicy, "policy"], [T.iamGroupPolicy, "policy"], [T.iamRole, "assumeRolePolicy"],
+      ["aws:sqs/queuePolicy:QueuePolicy", "policy"], ["aws:s3/bucketPolicy:BucketPolicy", "policy"], [T.kmsKey, "policy"], ["aws:ecr/repositoryPolicy:RepositoryPolicy", "policy"],
+    ];
+    for (const [type, field] of fields) assert.deepStrictEqual(runResource(rule, type, { [field]: bad }).messages.map((m) => m.split(":")[0]), [`${field}.Statement[0].Action[0]`], type);
+    assert.notStrictEqual(runResource(rule, "aws:sns/topicPolicy:TopicPolicy", { policy: bad }).notApplicable, undefined);
+  });
   it("condition keys: a bad one names the statement's services; a federated provider's claims count in a trust policy", () => {
     const rule = fresh().iamValidGrants as ResourceValidationPolicy;
     const trust = (cond: Record<string, unknown>) => runResource(rule, T.iamRole, { assumeRolePolicy: doc({ Effect: "Allow", Action: "sts:AssumeRoleWithWebIdentity", Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC" }, Condition: cond }) }).messages;
@@ -94,6 +108,8 @@ describe("aws-iam-valid-grants: the service authorization reference, read fresh"
     assert.deepStrictEqual(trust({ StringEquals: { "oidc.eks.eu-west-1.amazonaws.com/id/OTHER:sub": "x" } }).map((x) => x.split(". Fix")[0]), [
       'assumeRolePolicy.Statement[0].Condition.StringEquals: condition key "oidc.eks.eu-west-1.amazonaws.com/id/OTHER:sub" is neither global nor a key of sts, so the condition never matches',
     ]);
+    const two = runResource(rule, T.iamPolicy, { policy: doc({ Effect: "Allow", Action: ["s3:GetObject", "sqs:SendMessage"], Resource: "*", Condition: { Bool: { "ec2:Nope": "true" } } }) }).messages;
+    assert.deepStrictEqual(two.map((x) => x.split(". Fix")[0]), ['policy.Statement[0].Condition.Bool: condition key "ec2:Nope" is neither global nor a key of s3, sqs, so the condition never matches']);
     const bare = runResource(rule, T.iamPolicy, { policy: doc({ Effect: "Allow", Action: "*", Resource: "*", Condition: { Bool: { "s3:Nope": "true" } } }) }).messages;
     assert.deepStrictEqual(bare.map((x) => x.split(". Fix")[0]), ['policy.Statement[0].Condition.Bool: condition key "s3:Nope" is neither global nor a key of the statement\'s services, so the condition never matches']);
   });
