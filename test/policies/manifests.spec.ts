@@ -67,7 +67,7 @@ describe("policies/lib/manifests", () => {
     assert.strictEqual(errorOf("apiVersion: v1\nkind: List\nitems: [{apiVersion: v1, kind: Pod}, 1]\n"), "f.yaml: document 1 (index 0): items[1] of the List is not a mapping");
   });
   it("the same object in two files gets distinct URNs", () => {
-    const r = (urn: string) => ({ urn, type: "t", name: "n", props: {} });
+    const r = (urn: string) => ({ urn, type: "t", name: "n", props: {}, file: "f.yaml", document: 0, line: 1 });
     assert.deepStrictEqual(uniqueUrns([r("u"), r("v"), r("u"), r("u")]).map((x) => x.urn), ["u", "v", "u#2", "u#3"]);
   });
   it("inputs: files as given, directories walked sorted by name (YAML/JSON only, no dot-dirs or node_modules), - for stdin", () => {
