@@ -43,6 +43,7 @@ describe("policies/lib/pss: each finding as the report shows it", () => {
         "container.apparmor.security.beta.kubernetes.io/a": "runtime/default",
         "container.apparmor.security.beta.kubernetes.io/b": "localhost/p",
         "container.apparmor.security.beta.kubernetes.io/c": "",
+        "container.apparmor.security.beta.kubernetes.io/d": 5,
         "other.example.com/app": "unconfined",
       };
     }, [
@@ -97,6 +98,10 @@ describe("policies/lib/pss: each finding as the report shows it", () => {
   ];
   for (const [name, m, want] of BASELINE) it(`baseline: ${name}`, () => assert.deepStrictEqual(at("baseline", m), want));
 
+  it("baseline: RuntimeDefault and Localhost AppArmor types pass at pod and container level", () => {
+    assert.deepStrictEqual(at("baseline", (s) => { s.securityContext = { appArmorProfile: { type: "RuntimeDefault" } }; sc(s).appArmorProfile = { type: "Localhost", localhostProfile: "p" }; }), []);
+    assert.deepStrictEqual(at("baseline", (s) => { s.securityContext = { appArmorProfile: { type: "Localhost", localhostProfile: "p" } }; sc(s).appArmorProfile = { type: "RuntimeDefault" }; }), []);
+  });
   it("baseline: a user namespace relaxes procMount", () => {
     assert.deepStrictEqual(at("baseline", (s) => { s.hostUsers = false; sc(s).procMount = "Unmasked"; }), []);
   });
