@@ -1,0 +1,73 @@
+// policies/lib/yaml-lines: the line a violation points at, for each way a key can be written (quoted,
+// tagged, anchored, plain; block, flow, JSON) and for missing fields (their deepest existing parent).
+// parsePath memoizes per process, so each test loads its own copy of the module (`fresh`) and the
+// path split is computed, not remembered.
+import * as assert from "assert";
+import type * as Lines from "../../policies/lib/yaml-lines";
+
+function fresh(): typeof Lines {
+  const id = require.resolve("../../policies/lib/yaml-lines");
+  const saved = require.cache[id];
+  delete require.cache[id];
+  try {
+    return require(id);
+  } finally {
+    if (saved) require.cache[id] = saved;
+  }
+}
+
+const BLOCK = `metadata:
+  annotations:
+    "x.y/z": 1
+    !!str tagged: 2
+    &anc anchored: 3
+    'single': 4
+    plain: 5
+spec:
+  list:
+  - a
+  -
+  - c: 1
+  key:
+    deep: 1
+`;
+const JSON_TEXT = `{
+  "a": {
+    "b": [
+      1,
+      {"c": 2}
+    ]
+  },
+  "d": !!map {e: 1}
+}`;
+
+describe("policies/lib/yaml-lines (fresh module per test)", () => {
+  it("splits paths: dotted keys, [n] indexes, quoted keys with escapes", () => {
+    const { parsePath } = fresh();
+    assert.deepStrictEqual(parsePath('a.b[0]["x.y/z"]'), ["a", "b", 0, "x.y/z"]);
+    assert.deepStrictEqual(parsePath('["a\\"b"][12]'), ['a"b', 12]);
+    assert.deepStrictEqual(parsePath("a..b"), ["a", "b"]);
+    assert.deepStrictEqual(parsePath("spec.containers[10].image"), ["spec", "containers", 10, "image"]);
+    assert.deepStrictEqual(parsePath(""), []);
+  });
+  it("block style: quoted, tagged, anchored and plain keys; sequence items; missing fields go to their parent", () => {
+    const { lineOfPath } = fresh();
+    const want: [string, number][] = [
+      ['metadata.annotations["x.y/z"]', 2], ["metadata.annotations.tagged", 3], ["metadata.annotations.anchored", 4], ["metadata.annotations.single", 5],
+      ["metadata.annotations.plain", 6], ["metadata.annotations.plai", 1], ["metadata.annotations.missing", 1], ["spec.list[0]", 9],
+      ["spec.list[1]", 8], ["spec.list[2].c", 11], ["spec.list[5]", 8], ["spec.key.deep", 13], ["spec.list.x", 8], ["metadata[0]", 0], ["spec.key.deep.x", 13],
+    ];
+    assert.deepStrictEqual(want.map(([p]) => [p, lineOfPath(BLOCK, p)]), want);
+  });
+  it("JSON and flow style, a tagged flow mapping", () => {
+    const { lineOfPath } = fresh();
+    const want: [string, number][] = [["a.b[1].c", 4], ["a.b[0]", 3], ["d.e", 7], ["d", 7], ["a", 1], ["", 0]];
+    assert.deepStrictEqual(want.map(([p]) => [p, lineOfPath(JSON_TEXT, p)]), want);
+  });
+  it("a tagged or anchored key at the very start of the text", () => {
+    const { lineOfPath } = fresh();
+    assert.strictEqual(lineOfPath("!!str a:\n  b: 1\n", "a.b"), 1);
+    assert.strictEqual(lineOfPath("&x a:\n  b: 1\n", "a.b"), 1);
+    assert.strictEqual(lineOfPath("a:\n  - x\n  - y\n", "a[1]"), 2);
+  });
+});
