@@ -1,4 +1,5 @@
 // Container image reference parsing (docker reference grammar, simplified but strict where it matters).
+import { memoize, WeakMemo } from "./memo";
 
 export interface ImageRef {
   raw: string;
@@ -12,18 +13,12 @@ const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
-// The same few images recur across thousands of objects: parse each once (results are frozen, shared).
-const parsed = new Map<string, Readonly<ImageRef> | Readonly<{ error: string }>>();
-
 /** Parses an image reference; returns an error string when the reference is malformed. */
 export function parseImage(raw: string): Readonly<ImageRef> | Readonly<{ error: string }> {
-  let hit = parsed.get(raw);
-  if (!hit) {
-    hit = Object.freeze(parseUncached(raw));
-    if (parsed.size < 10_000) parsed.set(raw, hit);
-  }
-  return hit;
+  return parsedImage(raw);
 }
+// The same few images recur across thousands of objects: parse each once (results are frozen, shared).
+const parsedImage = memoize((raw: string) => Object.freeze(parseUncached(raw)));
 
 function parseUncached(raw: string): ImageRef | { error: string } {
   const s = raw.trim();
@@ -59,29 +54,23 @@ function parseUncached(raw: string): ImageRef | { error: string } {
   return { raw: s, registry, repository: parts.join("/"), tag, digest };
 }
 
-const allowCache = new Map<string, RegExp>();
 /**
  * Registry allowlist entry -> matcher over `registry/repository`. `*` matches within one path
  * segment (`*.dkr.ecr.*.amazonaws.com`); an entry matches whole segments as a prefix, so
  * `quay.io/jetstack` allows `quay.io/jetstack/cert-manager-controller` but not `quay.io/jetstackx/y`.
  */
-export function registryMatcher(entry: string): RegExp {
-  let re = allowCache.get(entry);
-  if (!re) {
-    let trimmed = entry.trim().replace(/\/+$/, "");
-    // An entry without a registry host means Docker Hub, as in image references.
-    const first = trimmed.split("/")[0];
-    if (!/[.:*]/.test(first) && first !== "localhost") trimmed = `docker.io/${trimmed}`;
-    const body = trimmed.replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, "[^/]*");
-    re = new RegExp(`^${body}(?:/|$)`);
-    allowCache.set(entry, re);
-  }
-  return re;
-}
+export const registryMatcher = memoize((entry: string): RegExp => {
+  let trimmed = entry.trim().replace(/\/+$/, "");
+  // An entry without a registry host means Docker Hub, as in image references.
+  const first = trimmed.split("/")[0];
+  if (!/[.:*]/.test(first) && first !== "localhost") trimmed = `docker.io/${trimmed}`;
+  const body = trimmed.replace(/[.+^${}()|[\]\\?]/g, "\\$&").replace(/\*/g, "[^/]*");
+  return new RegExp(`^${body}(?:/|$)`);
+});
 
 export function imageAllowed(ref: ImageRef, allowed: readonly string[]): boolean {
-  const full = `${ref.registry}/${ref.repository}`;
   // per allowlist (one array per parsed config), each repository is judged once
+  const full = `${ref.registry}/${ref.repository}`;
   let verdicts = allowVerdicts.get(allowed);
   if (!verdicts) allowVerdicts.set(allowed, (verdicts = new Map()));
   let ok = verdicts.get(full);
@@ -91,4 +80,4 @@ export function imageAllowed(ref: ImageRef, allowed: readonly string[]): boolean
   }
   return ok;
 }
-const allowVerdicts = new WeakMap<readonly string[], Map<string, boolean>>();
+const allowVerdicts = new WeakMemo<readonly string[], Map<string, boolean>>();

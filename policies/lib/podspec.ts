@@ -1,6 +1,7 @@
 // Finds the pod spec and every container (init, regular, ephemeral) in any workload kind.
 import { parseK8sToken } from "./tokens";
 import { Obj, asArray, asObject, asString } from "./util";
+import { memoize, WeakMemo } from "./memo";
 
 /** Where each workload kind keeps its pod spec. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -32,16 +33,10 @@ export const WORKLOAD_KINDS = Object.keys(POD_SPEC_PATHS);
 
 /** Workload kind for a Pulumi type token (`kubernetes:apps/v1:Deployment`) or a bare kind; else undefined. */
 export function workloadKind(typeOrKind: unknown): string | undefined {
-  if (typeof typeOrKind !== "string") return undefined;
-  // every workload rule asks this of every object: answer each type token once
-  let kind = kindCache.get(typeOrKind);
-  if (kind === undefined) {
-    kind = resolveWorkloadKind(typeOrKind) ?? null;
-    if (kindCache.size < 10_000) kindCache.set(typeOrKind, kind);
-  }
-  return kind ?? undefined;
+  return typeof typeOrKind === "string" ? kindOf(typeOrKind) : undefined;
 }
-const kindCache = new Map<string, string | null>();
+// every workload rule asks this of every object: answer each type token once
+const kindOf = memoize(resolveWorkloadKind);
 
 function resolveWorkloadKind(typeOrKind: string): string | undefined {
   if (Object.prototype.hasOwnProperty.call(POD_SPEC_PATHS, typeOrKind)) return typeOrKind;
@@ -84,7 +79,7 @@ export interface PodSpecRef {
 }
 
 // Every PSS rule reads the same object: find its pod once per (object, type).
-const podCache = new WeakMap<object, { type: unknown; pod: PodSpecRef | undefined }>();
+const podCache = new WeakMemo<object, { type: unknown; pod: PodSpecRef | undefined }>();
 
 /** The pod spec of a workload object, with every container; undefined if this is not a workload or has no spec. */
 export function findPodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | undefined {

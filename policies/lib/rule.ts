@@ -11,6 +11,7 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import { ConfigShape, Exemption, formatIssues, ruleConfigSchema, toPulumiConfigSchema } from "./config";
+import { memoTable, WeakMemo } from "./memo";
 import { objectKey } from "./tokens";
 import { Obj, asObject, globMatch, isUnknownValueError, known, show } from "./util";
 
@@ -48,8 +49,8 @@ export type ExemptionSink = (message: string, exemption: Exemption, urn: string 
 type ParsedConfig = { ok: true; value: Record<string, any> } | { ok: false; error: string };
 
 function configParser(name: string, schema: z.ZodObject) {
-  const byObject = new WeakMap<object, ParsedConfig>();
-  const byJson = new Map<string, ParsedConfig>();
+  const byObject = new WeakMemo<object, ParsedConfig>();
+  const byJson = memoTable<string, ParsedConfig>();
   return (raw: unknown): ParsedConfig => {
     const o = asObject(raw) ?? {};
     const hit = byObject.get(o);

@@ -1,5 +1,6 @@
 // Pulumi type tokens for Kubernetes objects, and the `kind/namespace/name` keys used in reports.
 import { asObject, asString } from "./util";
+import { memoize } from "./memo";
 
 export interface K8sToken {
   group: string; // "core" for the core API group, as Pulumi spells it
@@ -15,18 +16,14 @@ export function k8sTypeToken(apiVersion: string, kind: string): string {
   return `kubernetes:${group}/${version}:${kind}`;
 }
 
-const tokenCache = new Map<string, K8sToken | null>();
 /** Parses a Kubernetes type token; undefined for anything else (AWS, components like helm Chart). */
 export function parseK8sToken(type: unknown): K8sToken | undefined {
-  if (typeof type !== "string") return undefined;
-  let t = tokenCache.get(type);
-  if (t === undefined) {
-    const m = /^kubernetes:([^/:]+)\/([^/:]+):([A-Za-z0-9]+)$/.exec(type);
-    t = m ? { group: m[1], version: m[2], kind: m[3] } : null;
-    if (tokenCache.size < 10_000) tokenCache.set(type, t);
-  }
-  return t ?? undefined;
+  return typeof type === "string" ? (tokenOf(type) ?? undefined) : undefined;
 }
+const tokenOf = memoize((type: string): K8sToken | null => {
+  const m = /^kubernetes:([^/:]+)\/([^/:]+):([A-Za-z0-9]+)$/.exec(type);
+  return m ? { group: m[1], version: m[2], kind: m[3] } : null;
+});
 
 // Kinds without a namespace (the set a platform program or a chart realistically ships).
 const CLUSTER_SCOPED = new Set([

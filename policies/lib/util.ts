@@ -1,4 +1,5 @@
 // Defensive readers: policy inputs may be partial, malformed or of the wrong type.
+import { memoize } from "./memo";
 
 export type Obj = Record<string, unknown>;
 
@@ -53,17 +54,11 @@ export function known<T>(read: () => T): T | undefined {
   }
 }
 
-const globCache = new Map<string, RegExp>();
 /** Anchored glob: `*` matches any run of characters (including `/`), `?` one character. */
-export function globToRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (!re) {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
-    re = new RegExp(`^${body}$`);
-    globCache.set(glob, re);
-  }
-  return re;
-}
+export const globToRegExp = memoize((glob: string): RegExp => {
+  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${body}$`);
+});
 
 export function globMatch(glob: string, value: string): boolean {
   return glob === value || globToRegExp(glob).test(value);

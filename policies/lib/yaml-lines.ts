@@ -4,20 +4,12 @@
 // missing field resolves to its deepest existing parent (where the fix goes); a key's line is the key's,
 // also when its value starts on the next line.
 import { EVENT_ID, Event, getScalarValue, parseEvents, SCALAR_STYLE, ScalarEvent } from "js-yaml";
+import { memoize } from "./memo";
 
 export type PathSeg = string | number;
 
-const pathCache = new Map<string, PathSeg[]>();
-
-/** `a.b[0]["x.y/z"]` -> ["a", "b", 0, "x.y/z"] (cached: the same paths recur across objects). */
-export function parsePath(path: string): PathSeg[] {
-  let segs = pathCache.get(path);
-  if (!segs) {
-    segs = splitPath(path);
-    if (pathCache.size < 10_000) pathCache.set(path, segs);
-  }
-  return segs;
-}
+/** `a.b[0]["x.y/z"]` -> ["a", "b", 0, "x.y/z"] (memoized: the same paths recur across objects). */
+export const parsePath: (path: string) => PathSeg[] = memoize((path: string) => splitPath(path));
 
 function splitPath(path: string): PathSeg[] {
   const out: PathSeg[] = [];

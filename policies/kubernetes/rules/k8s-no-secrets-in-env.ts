@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isWorkload, WORKLOADS_TEXT } from "../../lib/k8s";
 import { describeContainer, findPodSpec } from "../../lib/podspec";
 import { resourceRule } from "../../lib/rule";
+import { memoize } from "../../lib/memo";
 import { asArray, asObject, asString, globMatch } from "../../lib/util";
 
 const SECRET_PARTS = ["SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN", "CREDENTIAL", "APIKEY", "PRIVATEKEY"];
@@ -11,24 +12,17 @@ const META_SUFFIXES = new Set(["URL", "URI", "ENDPOINT", "PATH", "FILE", "DIR", 
 
 /** Does an env var name look like it holds a secret? (`DB_PASSWORD`, `API_KEY`, `GITHUB_TOKEN`...) */
 export function looksSecret(name: string): boolean {
-  // the same few names recur in every container: judge each once
-  let hit = judged.get(name);
-  if (hit === undefined) {
-    hit = judgeName(name);
-    if (judged.size < 10_000) judged.set(name, hit);
-  }
-  return hit;
+  return judged(name);
 }
-const judged = new Map<string, boolean>();
-
-function judgeName(name: string): boolean {
+// the same few names recur in every container: judge each once
+const judged = memoize((name: string): boolean => {
   if (name === "PWD") return false; // the shell's working directory
   const words = name.toUpperCase().split(/[^A-Z0-9]+/).filter(Boolean);
   if (words.length === 0 || META_SUFFIXES.has(words[words.length - 1])) return false;
   if (words.some((w) => SECRET_PARTS.some((p) => w.includes(p)) || SECRET_WORDS.has(w))) return true;
   // `*_KEY` names hold keys (API_KEY, ENCRYPTION_KEY, AWS_SECRET_ACCESS_KEY); `KEY_PREFIX` does not.
   return words.length > 1 && words[words.length - 1] === "KEY";
-}
+});
 
 export const noSecretsInEnv = resourceRule("kubernetes", {
   name: "k8s-no-secrets-in-env",

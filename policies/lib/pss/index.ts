@@ -5,6 +5,7 @@ import { Obj } from "../util";
 import { BASELINE_CHECKS, PssCheck } from "./baseline";
 import { podView, PssFinding, PssLevel, PssOptions, PssPod } from "./pod";
 import { RESTRICTED_CHECKS } from "./restricted";
+import { WeakMemo } from "../memo";
 
 export type { PssCheck } from "./baseline";
 export type { PssFinding, PssLevel, PssOptions } from "./pod";
@@ -32,7 +33,7 @@ export function checkPodSecurity(podMeta: Record<string, any> | undefined, podSp
 }
 
 // Rules run a few checks each on the same pod: build its view once per (spec, paths).
-const views = new WeakMap<object, { meta: unknown; specPath?: string; metaPath?: string; view: PssPod }>();
+const views = new WeakMemo<object, { meta: unknown; specPath?: string; metaPath?: string; view: PssPod }>();
 function cachedView(meta: Obj | undefined, spec: Obj, opts?: PssOptions): PssPod {
   const hit = views.get(spec);
   if (hit && hit.meta === meta && hit.specPath === opts?.specPath && hit.metaPath === opts?.metaPath) return hit.view;

@@ -1,0 +1,49 @@
+// Memo tables for the pure functions the rules call on every object (type tokens, image references,
+// globs, env names, field paths, pod views): at 10,000 objects the same few hundred inputs recur.
+// Every table is registered here so clearMemos() can empty them all: the test run does so before
+// each test (test/memo-reset.js), because a long-lived runner (Stryker's mocha runner switches
+// mutants in one process) would otherwise answer from a table filled under other code.
+
+const resets: (() => void)[] = [];
+
+/** Empties every memo table (tests; never needed by the product, whose inputs do not change code). */
+export function clearMemos(): void {
+  for (const reset of resets) reset();
+}
+
+/** `compute` remembered per key, up to `limit` keys (beyond that, computed each time). */
+export function memoize<K, V>(compute: (key: K) => V, limit = 10_000): (key: K) => V {
+  const table = new Map<K, V>();
+  resets.push(() => table.clear());
+  return (key) => {
+    const hit = table.get(key);
+    if (hit !== undefined || table.has(key)) return hit as V;
+    const value = compute(key);
+    if (table.size < limit) table.set(key, value);
+    return value;
+  };
+}
+
+/** A plain Map, registered: for memo tables whose key is not the whole input (rule configs by JSON). */
+export function memoTable<K, V>(): Map<K, V> {
+  const table = new Map<K, V>();
+  resets.push(() => table.clear());
+  return table;
+}
+
+/** A WeakMap-like table keyed by objects (parsed manifests, config objects), emptied with the rest. */
+export class WeakMemo<K extends object, V> {
+  private table = new WeakMap<K, V>();
+
+  constructor() {
+    resets.push(() => (this.table = new WeakMap()));
+  }
+
+  get(key: K): V | undefined {
+    return this.table.get(key);
+  }
+
+  set(key: K, value: V): void {
+    this.table.set(key, value);
+  }
+}
