@@ -48,7 +48,7 @@ export function toGithub(report: PolicyReport): string[] {
   });
 }
 
-const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
 
 export function toMarkdown(report: PolicyReport): string[] {
   const mandatory = report.violations.filter((v) => v.level === "mandatory").length;

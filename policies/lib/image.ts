@@ -11,6 +11,7 @@ export interface ImageRef {
 
 const DIGEST_RE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 const TAG_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const REGISTRY_RE = /^(\[[0-9a-f:]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*)(:[0-9]+)?$/;
 const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 
 /** Parses an image reference; returns an error string when the reference is malformed. */
@@ -45,6 +46,8 @@ function parseUncached(raw: string): ImageRef | { error: string } {
   let registry = "docker.io";
   if (parts.length > 1 && (parts[0].includes(".") || parts[0].includes(":") || parts[0] === "localhost")) {
     registry = parts.shift()!.toLowerCase();
+    // docker reference grammar: domain [":" port-number]; `host:/app` or `host:x/app` names no registry
+    if (!REGISTRY_RE.test(registry)) return { error: `registry "${registry}" is malformed (host[:port])` };
   }
   if (parts.length === 0 || parts.some((p) => !COMPONENT_RE.test(p))) {
     return { error: `repository "${parts.join("/")}" is malformed (lowercase letters, digits and separators only)` };

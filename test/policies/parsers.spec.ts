@@ -47,6 +47,8 @@ describe("policies/lib parsers (each test on a fresh module, so no memoized answ
       ["a--b:1", { registry: "docker.io", repository: "library/a--b", tag: "1" }],
       [`app@sha256+b64u:${"ab".repeat(32)}`, { repository: "library/app", digest: `sha256+b64u:${"ab".repeat(32)}` }],
       [`app:${"a".repeat(128)}`, { tag: "a".repeat(128) }],
+      ["[::1]:5000/app:1", { registry: "[::1]:5000", repository: "app", tag: "1" }],
+      ["my-registry.internal:5000/team/app:2", { registry: "my-registry.internal:5000", repository: "team/app", tag: "2" }],
     ];
     for (const [input, want] of OK) {
       it(`parses ${JSON.stringify(input)}`, () => {
@@ -72,6 +74,10 @@ describe("policies/lib parsers (each test on a fresh module, so no memoized answ
       [`app:${"a".repeat(129)}`, `tag "${"a".repeat(129)}" is malformed`],
       [`app@Sha256:${"ab".repeat(32)}`, `digest "Sha256:${"ab".repeat(32)}" is malformed`],
       [`app@${DIGEST}!`, `digest "${DIGEST}!" is malformed`],
+      ["host:/app:1", 'registry "host:" is malformed (host[:port])'],
+      ["registry.io:x/app:1", 'registry "registry.io:x" is malformed (host[:port])'],
+      ["-bad.io/app:1", 'registry "-bad.io" is malformed (host[:port])'],
+      ["bad..io/app:1", 'registry "bad..io" is malformed (host[:port])'],
     ];
     for (const [input, error] of BAD) {
       it(`refuses ${JSON.stringify(input)}: ${error}`, () => assert.deepStrictEqual({ ...image().parseImage(input) }, { error }));

@@ -104,7 +104,7 @@ describe("checker output formats over one report", () => {
       "|---|---|---|---|---|",
       "| mandatory | `k8s-no-privileged` | `Deployment/apps/api` | `deploy/app.yaml:20` | spec.x: a\\|b c. Fix: f |",
       "| advisory | `k8s-probes-set` | `Deployment/apps/api` | `deploy/app.yaml:1` | m2 |",
-      "| mandatory | `aws-s3-versioning` | `a:b,c` |  | 50% done\r x |",
+      "| mandatory | `aws-s3-versioning` | `a:b,c` |  | 50% done x |",
       "| mandatory | `k8s-image-pinned` | `Pod/p/q` | `<stdin>:3` | m4 |",
       "| advisory | `k8s-resources-set` | `Pod/p/r` | `x.yaml` | m5 |",
       "",

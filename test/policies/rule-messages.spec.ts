@@ -193,7 +193,7 @@ const EXPECTED: Record<string, string[]> = {
     "spec.tls: the Ingress has no TLS section, so it serves plain HTTP. Fix: add spec.tls: [{hosts: [<every rule host>], secretName: <name>}] and the annotation cert-manager.io/cluster-issuer: <issuer>",
     "metadata.annotations[\"cert-manager.io/cluster-issuer\"]: no cert-manager issuer annotation (cert-manager.io/cluster-issuer or cert-manager.io/issuer). Fix: annotate the Ingress with cert-manager.io/cluster-issuer: <issuer>",
     "metadata.annotations[\"example.com/issuer\"]: no cert-manager issuer annotation (example.com/issuer). Fix: annotate the Ingress with example.com/issuer: <issuer>",
-    "metadata.annotations[\"cert-manager.io/cluster-issuer\"]: no cert-manager issuer annotation (). Fix: annotate the Ingress with cert-manager.io/cluster-issuer: <issuer>"
+    "invalid config for policy k8s-ingress-tls: k8s-ingress-tls.issuerAnnotations: list at least one annotation: an empty list would fail every Ingress"
   ],
   "k8s-image-allowed-registry: the allowed list in the message: up to four, more, none": [
     "spec.template.spec.initContainers[0].image: init container \"init\" image \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/api:1.4.2\" comes from 123456789012.dkr.ecr.eu-west-1.amazonaws.com/platform/api, which is not in allowedRegistries (a.io, b.io). Fix: mirror the image into an allowed registry (the platform ECR) or add its registry to allowedRegistries in the policy config",
@@ -263,15 +263,15 @@ const EXPECTED: Record<string, string[]> = {
   "aws-sg-no-public-ingress: protocols, port ranges, IPv6, all traffic": [
     "ingress[0].cidrBlocks[1]: ingress allows \"tcp\" ports 80-443 from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
     "ingress[0].cidrBlocks[0]: ingress allows \"tcp\" ports 443-80 from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
-    "ingress[1].cidrBlocks[0]: ingress allows \"udp\" ports 443-443 from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
+    "ingress[1].cidrBlocks[0]: ingress allows \"udp\" port 443 from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
     "ingress[0].cidrBlocks[0]: ingress allows all traffic from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
     "ingress[1].ipv6CidrBlocks[0]: ingress allows all traffic from ::/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
     "ingress[2].cidrBlocks[0]: ingress allows null ports 1-2 from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
     "ingress[0].cidrBlocks[0]: ingress allows \"tcp\" ports 0-65535 from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
-    "ingress[0].cidrBlocks[0]: ingress allows \"tcp\" ports 22-undefined from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
-    "ipv6CidrBlocks[0]: ingress allows \"tcp\" ports 22-22 from ::/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
-    "cidrIpv4: ingress allows \"tcp\" ports 5432-5432 from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
-    "cidrIpv6: ingress allows \"tcp\" ports 5432-5432 from ::/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)"
+    "ingress[0].cidrBlocks[0]: ingress allows \"tcp\" port 22 (toPort not set) from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
+    "ipv6CidrBlocks[0]: ingress allows \"tcp\" port 22 from ::/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
+    "cidrIpv4: ingress allows \"tcp\" port 5432 from 0.0.0.0/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)",
+    "cidrIpv6: ingress allows \"tcp\" port 5432 from ::/0. Fix: restrict the source to known CIDRs, a prefix list or a security group (or put the service behind a load balancer on 80/443)"
   ]
 };
 

@@ -27,6 +27,13 @@ function allowedOpen(r: IngressView, ports: number[]): boolean {
   return true;
 }
 
+/** `ports 80-443`, `port 22`, or what is missing: a message never prints `undefined`. */
+function portRange(from: unknown, to: unknown): string {
+  if (from === undefined && to === undefined) return "(no ports set)";
+  if (from === undefined || to === undefined) return `port ${show(from ?? to)} (${from === undefined ? "fromPort" : "toPort"} not set)`;
+  return from === to ? `port ${show(from)}` : `ports ${show(from)}-${show(to)}`;
+}
+
 function worldCidrs(list: unknown, field: string): { field: string; value: string }[] {
   return asArray(list).flatMap((c, i) => (isWorldCidr(c) ? [{ field: `${field}[${i}]`, value: c as string }] : []));
 }
@@ -67,7 +74,7 @@ export const sgNoPublicIngress = resourceRule("aws", {
     for (const v of views) {
       if (v.cidrs.length === 0 || allowedOpen(v, ports)) continue;
       const proto = protocolName(v.protocol);
-      const range = proto === "-1" || proto === "all" ? "all traffic" : `${show(v.protocol)} ports ${show(v.fromPort)}-${show(v.toPort)}`;
+      const range = proto === "-1" || proto === "all" ? "all traffic" : `${show(v.protocol)} ${portRange(v.fromPort, v.toPort)}`;
       for (const c of v.cidrs) ctx.report(c.field, `ingress allows ${range} from ${c.value}`);
     }
   },

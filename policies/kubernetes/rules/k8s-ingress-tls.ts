@@ -23,7 +23,8 @@ export const ingressTls = resourceRule("kubernetes", {
   fix: 'add spec.tls: [{hosts: [<every rule host>], secretName: <name>}] and the annotation cert-manager.io/cluster-issuer: <issuer>',
   config: {
     issuerAnnotations: z
-      .array(z.string())
+      .array(z.string().min(1))
+      .min(1, "list at least one annotation: an empty list would fail every Ingress")
       .default(["cert-manager.io/cluster-issuer", "cert-manager.io/issuer"])
       .describe("Annotations that name a cert-manager issuer; at least one must be set"),
   },
