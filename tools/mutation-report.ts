@@ -12,6 +12,7 @@ const DIR = path.join(ROOT, "node_modules", ".cache", "stryker");
 export const reports = (): string[] =>
   fs.existsSync(DIR) ? fs.readdirSync(DIR).filter((f) => /^mutation(-\w+)?\.json$/.test(f)).map((f) => path.join(DIR, f)).sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs) : [];
 const AREAS = ["policies/", "contract/", "infra/config.ts"];
+const AREA_NAMES: Record<string, string> = { "policies/": "policies", "contract/": "contract", "infra/config.ts": "config" };
 
 interface Mutant {
   mutatorName: string;
@@ -65,6 +66,10 @@ export function printReport(files: string[] = reports(), survivors = false): boo
   for (const area of AREAS) {
     const files = Object.entries(report.files).filter(([f]) => f.startsWith(area));
     const t = tally(files.flatMap(([, f]) => f.mutants));
+    if (files.length === 0) {
+      console.log(`  ${area.padEnd(16)} not run (MUTATE_AREA=${AREA_NAMES[area] ?? area} npm run mutate)`);
+      continue;
+    }
     console.log(`  ${area.padEnd(16)} ${score(t).toFixed(1).padStart(5)} %   killed ${t.killed}, timeout ${t.timeout}, survived ${t.survived}, no coverage ${t.noCoverage} (not scored: ${t.ignored} static, ${t.invalid} rejected by tsc)`);
     if (!survivors) continue;
     for (const [f, { mutants }] of files) {
