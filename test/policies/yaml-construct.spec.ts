@@ -36,6 +36,8 @@ const NOT_PLAIN = [
   "set: !!set {a, b}\n", // YAML 1.1 set
   "x: !custom-local 1\n", // an unknown local tag: js-yaml's error
   "a: 1\na: 2\n", // a duplicated key: js-yaml's error
+  "!!str 0755\n", // a tag at offset 0 (a string, where the plain scalar would be octal 493)
+  "<<: {a: 1}\nb: 2\n", // a merge key without anchors: js-yaml merges it
 ];
 
 // Plain documents with every scalar form Kubernetes YAML uses, read as YAML 1.1.
