@@ -137,6 +137,12 @@ function measure(mode: Mode, file: string, runs: number): ChildResult {
 
 const best = (xs: number[]) => Math.min(...xs);
 
+/** One child's figures from several rounds: every run's times, the highest peak RSS. */
+function merge(results: ChildResult[]): ChildResult {
+  const top = results.reduce((a, b) => (b.peakRssMB > a.peakRssMB ? b : a));
+  return { ...top, ms: results.flatMap((r) => r.ms), cpuMs: results.flatMap((r) => r.cpuMs) };
+}
+
 function main(): void {
   const { values } = parseArgs({
     options: {
@@ -154,14 +160,17 @@ function main(): void {
   }
   const sizes = values.sizes!.split(",").map((s) => Number(s.trim())).filter((n) => n > 0);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-bench-"));
-  console.log(`policy bench: node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"}, best of ${runs} runs per child process, temp dir ${dir}`);
+  console.log(`policy bench: node ${process.version}, ${os.cpus()[0]?.model ?? "cpu"}, best of 2 alternating rounds x ${runs} runs per child process, temp dir ${dir}`);
   const rows: { n: number; parse: number; check: number; parseCpu: number; checkCpu: number }[] = [];
   try {
     for (const n of sizes) {
       const file = writeManifests(dir, n);
       const mb = fs.statSync(file).size / 1048576;
-      const parse = measure("parse", file, runs);
-      const check = measure("check", file, runs);
+      // This machine's speed drifts within minutes: alternate the two children (parse, check, parse,
+      // check) and keep each one's best, so a slow spell cannot land on one side only.
+      const rounds = [0, 1].map(() => [measure("parse", file, runs), measure("check", file, runs)] as const);
+      const parse = merge(rounds.map((r) => r[0]));
+      const check = merge(rounds.map((r) => r[1]));
       const tp = best(parse.ms);
       const tc = best(check.ms);
       const cp = best(parse.cpuMs);
