@@ -6,18 +6,9 @@ import * as assert from "assert";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type * as Grants from "../../policies/aws/rules/aws-iam-valid-grants";
 import { T } from "../../policies/lib/aws";
-import { runResource } from "./harness";
+import { runResource, freshModule } from "./harness";
 
-function fresh(): typeof Grants {
-  const id = require.resolve("../../policies/aws/rules/aws-iam-valid-grants");
-  const saved = require.cache[id];
-  delete require.cache[id];
-  try {
-    return require(id);
-  } finally {
-    if (saved) require.cache[id] = saved;
-  }
-}
+const fresh = () => freshModule<typeof Grants>("../../policies/aws/rules/aws-iam-valid-grants");
 const doc = (...Statement: unknown[]) => JSON.stringify({ Version: "2012-10-17", Statement });
 
 describe("aws-iam-valid-grants: the service authorization reference, read fresh", () => {

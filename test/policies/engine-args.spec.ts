@@ -7,21 +7,13 @@ import * as assert from "assert";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import type * as EngineLib from "../../policies/engine";
+import { freshModule } from "./harness";
 
 const proxy = require("@pulumi/policy/proxy");
 const SECRET = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
 const CONFIG = { env: "x", packs: { kubernetes: {}, aws: {} } } as EngineLib.PolicyConfig;
 
-function freshEngine(): typeof EngineLib {
-  const id = require.resolve("../../policies/engine");
-  const saved = require.cache[id];
-  delete require.cache[id];
-  try {
-    return require(id);
-  } finally {
-    if (saved) require.cache[id] = saved;
-  }
-}
+const freshEngine = () => freshModule<typeof EngineLib>("../../policies/engine");
 type Res = EngineLib.PolicyResource;
 const res = (name: string, props: Record<string, any> = {}, extra: Partial<Res> = {}): Res => ({ urn: `urn:${name}`, type: "test:index:Thing", name, props, ...extra });
 

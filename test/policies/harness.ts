@@ -110,3 +110,18 @@ export function runStack(
   policy.validateStack(args, (message, urn) => out.violations.push({ message, urn }));
   return out;
 }
+
+/**
+ * A fresh copy of a module (`request` relative to test/policies), the cached one left in place: a test
+ * of code behind a module-level table or sentinel then runs that code, not a remembered answer.
+ */
+export function freshModule<T>(request: string): T {
+  const id = require.resolve(request);
+  const saved = require.cache[id];
+  delete require.cache[id];
+  try {
+    return require(id) as T;
+  } finally {
+    if (saved) require.cache[id] = saved;
+  }
+}

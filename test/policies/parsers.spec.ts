@@ -9,17 +9,9 @@ import type * as TokensLib from "../../policies/lib/tokens";
 import type * as UtilLib from "../../policies/lib/util";
 import type * as AwsLib from "../../policies/lib/aws";
 import { keyPath, podView } from "../../policies/lib/pss/pod";
+import { freshModule } from "./harness";
 
-function fresh<T>(request: string): T {
-  const id = require.resolve(request);
-  const saved = require.cache[id];
-  delete require.cache[id];
-  try {
-    return require(id) as T;
-  } finally {
-    if (saved) require.cache[id] = saved;
-  }
-}
+const fresh = <T>(request: string): T => freshModule<T>(request);
 const image = () => fresh<typeof ImageLib>("../../policies/lib/image");
 const tokens = () => fresh<typeof TokensLib>("../../policies/lib/tokens");
 const util = () => fresh<typeof UtilLib>("../../policies/lib/util");

@@ -4,17 +4,9 @@
 // path split is computed, not remembered.
 import * as assert from "assert";
 import type * as Lines from "../../policies/lib/yaml-lines";
+import { freshModule } from "./harness";
 
-function fresh(): typeof Lines {
-  const id = require.resolve("../../policies/lib/yaml-lines");
-  const saved = require.cache[id];
-  delete require.cache[id];
-  try {
-    return require(id);
-  } finally {
-    if (saved) require.cache[id] = saved;
-  }
-}
+const fresh = () => freshModule<typeof Lines>("../../policies/lib/yaml-lines");
 
 const BLOCK = `metadata:
   annotations:
