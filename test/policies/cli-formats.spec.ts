@@ -4,21 +4,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseDocument, stringify } from "yaml";
-import { main } from "../../policies/cli";
 import { parseManifestText } from "../../policies/lib/manifests";
 import { lineOfPath } from "../../policies/lib/yaml-lines";
 import { makeObject } from "../../tools/bench/policy";
 import { podWith, workload } from "./fixtures";
+import { runCli } from "./harness";
 
 const NS = { apiVersion: "v1", kind: "Namespace", metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } };
 const DENY = { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
 
-function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(args, (s) => out.push(s), (s) => err.push(s));
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const run = runCli;
 
 describe("policy checker: locations, YAML 1.1, formats", () => {
   let dir: string;

@@ -4,20 +4,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
-import { main } from "../../policies/cli";
 import { podWith, workload } from "./fixtures";
+import { runCli } from "./harness";
 
 const ROOT = path.resolve(__dirname, "../..");
 const NS = { apiVersion: "v1", kind: "Namespace", metadata: { name: "apps", labels: { "pod-security.kubernetes.io/enforce": "restricted" } } };
 const DENY = { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace: "apps" }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } };
 const docs = (...objs: unknown[]) => objs.map((o) => stringify(o)).join("---\n");
 
-function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(args, (s) => out.push(s), (s) => err.push(s));
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+const run = runCli;
 
 describe("policy CLI (npm run policy -- check)", () => {
   let dir: string;

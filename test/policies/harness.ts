@@ -125,3 +125,12 @@ export function freshModule<T>(request: string): T {
     if (saved) require.cache[id] = saved;
   }
 }
+
+/** The policy CLI run in-process: its exit code and what it printed to stdout and stderr. */
+export function runCli(args: string[]): { code: number; out: string; err: string } {
+  const { main } = require("../../policies/cli") as typeof import("../../policies/cli");
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(args, (s) => out.push(s), (s) => err.push(s));
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
