@@ -407,6 +407,18 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
       token: (validate as unknown as ResourceClass).__pulumiType,
     })),
   }));
+  // The validations that apply to a type, in policy order: a handful of types recur across thousands of
+  // objects, so each type's filter (APPLIES_TO, __pulumiType) is run once per type, not once per object.
+  const byType = new Map<string, { a: (typeof calls)[number]; validate: Function }[]>();
+  const applicable = (type: string) => {
+    let list = byType.get(type);
+    if (!list) {
+      const applies = ({ fast, token }: (typeof calls)[number]["tests"][number]) => (!fast || fast(type)) && (typeof token !== "string" || token === type);
+      list = calls.flatMap((a) => a.tests.filter(applies).map(({ validate }) => ({ a, validate })));
+      byType.set(type, list);
+    }
+    return list;
+  };
   resources.forEach((r, i) => {
     cur = i;
     const type = r.type;
@@ -414,19 +426,16 @@ export function evaluatePolicies(resources: PolicyResource[], options: EvaluateO
     const isType = (cls: unknown) => isTypeOf(type, cls);
     const asType = ((cls: unknown) => (isTypeOf(type, cls) ? props : undefined)) as ResourceValidationArgs["asType"];
     const opts = r.parent ? { ...EMPTY_OPTS, parent: r.parent } : EMPTY_OPTS;
-    for (const a of calls) {
-      for (const { validate, fast, token } of a.tests) {
-        if ((fast && !fast(type)) || (typeof token === "string" && token !== type)) continue;
-        const args = new ValidationArgs(type, props, r.urn, r.name, opts, stackTags, isType, asType, a.getConfig, a.sink);
-        try {
-          const out = validate(args, a.report);
-          if (out && typeof (out as Promise<void>).then === "function") {
-            skip(a.pack, a.policy.name, r.urn, new Error("asynchronous validations are not supported by the offline engine"));
-          }
-        } catch (e) {
-          if (e instanceof NotApplicable) continue;
-          skip(a.pack, a.policy.name, r.urn, e);
+    for (const { a, validate } of applicable(type)) {
+      const args = new ValidationArgs(type, props, r.urn, r.name, opts, stackTags, isType, asType, a.getConfig, a.sink);
+      try {
+        const out = validate(args, a.report);
+        if (out && typeof (out as Promise<void>).then === "function") {
+          skip(a.pack, a.policy.name, r.urn, new Error("asynchronous validations are not supported by the offline engine"));
         }
+      } catch (e) {
+        if (e instanceof NotApplicable) continue;
+        skip(a.pack, a.policy.name, r.urn, e);
       }
     }
   });

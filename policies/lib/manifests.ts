@@ -1,10 +1,9 @@
 // Reads Kubernetes manifests (multi-document YAML, `List` kinds) into engine resources.
 import * as fs from "fs";
 import * as path from "path";
-import { Event, parseEvents, Schema, timestampTag, YAML11_SCHEMA, YAMLException } from "js-yaml";
+import { Schema, timestampTag, YAML11_SCHEMA, YAMLException } from "js-yaml";
 import { k8sTypeToken } from "./tokens";
-import { constructDocuments } from "./yaml-construct";
-import { YamlLines } from "./yaml-lines";
+import { loadStream, YamlDocument } from "./yaml-stream";
 import { asObject, asString } from "./util";
 
 export interface ManifestResource {
@@ -89,25 +88,14 @@ export interface ParsedManifests {
 // is octal, `1_000` an int; timestamps stay strings (go-yaml hands them to an interface{} as strings).
 export const K8S_YAML_SCHEMA = new Schema(YAML11_SCHEMA.tags.filter((t) => t !== timestampTag));
 
-/** One document of a file, as the event stream delimits it. */
-export interface YamlDocument {
-  /** 0-based index of the document in its file (`---`-separated, empty documents counted). */
-  index: number;
-  /** Index of the document's root node event in the file's event stream. */
-  root: number;
-}
-
 /**
- * Parses a whole file once: js-yaml's event stream, then its objects (the two steps of loadAll; plain
- * documents are built by policies/lib/yaml-construct.ts, the rest by js-yaml's constructor).
- * The events are copied into the file's line finder; the documents map 1:1 to the stream's DOCUMENT events.
+ * Parses a whole file once, in chunks of whole documents (policies/lib/yaml-stream.ts): js-yaml's event
+ * stream, then its objects (plain documents built by policies/lib/yaml-construct.ts, the rest by js-yaml's
+ * constructor), and each document's field lines from the same events.
  */
-function loadFile(text: string, file: string): { values: unknown[]; docs: YamlDocument[]; lines: YamlLines } {
-  let events: Event[];
-  let values: unknown[];
+function loadFile(text: string, file: string): { values: unknown[]; docs: YamlDocument[] } {
   try {
-    events = parseEvents(text, { filename: file });
-    values = constructDocuments(events, { source: text, filename: file, schema: K8S_YAML_SCHEMA });
+    return loadStream(text, { filename: file, schema: K8S_YAML_SCHEMA });
   } catch (e) {
     const ex = e as YAMLException;
     if (!(ex instanceof YAMLException)) throw e;
@@ -115,8 +103,6 @@ function loadFile(text: string, file: string): { values: unknown[]; docs: YamlDo
     const line = ex.mark ? `line ${ex.mark.line + 1}: ` : "";
     throw new InputError(file, documentAt(text, at), `invalid YAML: ${line}${(ex.reason ?? ex.message).split("\n")[0]}`);
   }
-  const lines = new YamlLines(text, events);
-  return { values, docs: lines.documents.map((root, index) => ({ index, root })), lines };
 }
 
 const MARKER = /^(---|\.\.\.)(?=[ \t\r\n]|$)/gm;
@@ -142,18 +128,17 @@ function documentAt(text: string, offset: number): number {
 /** Parses one file's text. Syntax errors and non-mapping documents throw InputError naming the file and document. */
 export function parseManifestText(text: string, file: string, into: ParsedManifests = { resources: [], warnings: [] }): ParsedManifests {
   const label = file === "-" ? "<stdin>" : file;
-  const { values, docs, lines } = loadFile(text, label);
+  const { values, docs } = loadFile(text, label);
   values.forEach((value, i) => {
     const doc = docs[i];
     if (value === null || value === undefined) return; // empty document (`---` with comments only)
     if (!asObject(value)) throw new InputError(label, doc.index + 1, `expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? "a sequence" : typeof value}`);
-    addObject(value as Record<string, unknown>, label, doc.index + 1, into, 0, { lines, doc, prefix: "" });
+    addObject(value as Record<string, unknown>, label, doc.index + 1, into, 0, { doc, prefix: "" });
   });
   return into;
 }
 
 interface Source {
-  lines: YamlLines;
   doc: YamlDocument;
   /** Path of the object inside its document (`items[3].` for a List item). */
   prefix: string;
@@ -180,8 +165,9 @@ function addObject(obj: Record<string, unknown>, file: string, doc: number, into
   const ns = asString(meta?.namespace);
   const logical = ns ? `${ns}/${name}` : name;
   // Field lines are found only for objects with a violation, by walking the file's events.
-  const lineOf = (path: string) => src.lines.lineOf(src.doc.root, src.prefix + path);
-  const line = src.prefix ? lineOf(src.prefix.slice(0, -1)) : src.lines.lineOf(src.doc.root, "");
+  const { lines, root } = src.doc;
+  const lineOf = (path: string) => lines.lineOf(root, src.prefix + path);
+  const line = src.prefix ? lineOf(src.prefix.slice(0, -1)) : lines.lineOf(root, "");
   const r: ManifestResource = { urn: `urn:pulumi:offline::manifests::${type}::${logical}`, type, name, props: obj, file, document: src.doc.index, line };
   Object.defineProperty(r, "lineOf", { value: lineOf, enumerable: false });
   into.resources.push(r);

@@ -1,6 +1,6 @@
 // Pulumi type tokens for Kubernetes objects, and the `kind/namespace/name` keys used in reports.
 import { asObject, asString } from "./util";
-import { memoize } from "./memo";
+import { memoize, memoTable } from "./memo";
 
 export interface K8sToken {
   group: string; // "core" for the core API group, as Pulumi spells it
@@ -10,6 +10,22 @@ export interface K8sToken {
 
 /** apiVersion + kind -> `kubernetes:<group>/<version>:<Kind>` (core group is `core`). */
 export function k8sTypeToken(apiVersion: string, kind: string): string {
+  // One string per token: every rule's type test then compares one object, not 30 characters.
+  let byKind = tokens.get(apiVersion);
+  if (byKind === undefined) {
+    if (tokens.size >= 1000) return makeToken(apiVersion, kind);
+    tokens.set(apiVersion, (byKind = new Map()));
+  }
+  let token = byKind.get(kind);
+  if (token === undefined) {
+    token = makeToken(apiVersion, kind);
+    if (byKind.size < 1000) byKind.set(kind, token);
+  }
+  return token;
+}
+const tokens = memoTable<string, Map<string, string>>();
+
+function makeToken(apiVersion: string, kind: string): string {
   const slash = apiVersion.lastIndexOf("/");
   const group = slash < 0 ? "core" : apiVersion.slice(0, slash);
   const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);

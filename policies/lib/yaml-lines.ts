@@ -39,13 +39,34 @@ interface RawEvent {
 const { MAPPING, SEQUENCE, SCALAR, POP } = EVENT_ID;
 const PLAIN = SCALAR_STYLE.PLAIN;
 
+/** A file's text and where its lines start (computed on the first lookup), shared by its chunks' YamlLines. */
+export class LineIndex {
+  private starts?: Uint32Array;
+
+  constructor(readonly text: string) {}
+
+  /** 1-based line of a source offset. */
+  lineAt(offset: number): number {
+    const starts = (this.starts ??= lineStarts(this.text));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}
+
 /**
- * Lines and paths of one file's text. The event stream is copied into typed arrays (type, offset, value
- * range, style, and the index after each collection's subtree), so the 1.6M event objects of a 10k-object
- * file can be freed right after the objects are built, and a path lookup jumps over siblings in one step.
+ * Lines and paths of the events of one file, or of one chunk of it starting at offset `base`. The event
+ * stream is copied into typed arrays (type, offset, value range, style, and the index after each
+ * collection's subtree), so the event objects can be freed right after the objects are built, and a path
+ * lookup jumps over siblings in one step. Offsets are stored file-absolute.
  */
 export class YamlLines {
-  private starts?: Uint32Array;
+  private readonly text: string;
   private readonly type: Uint8Array;
   /** Scalars: style (bits 0-2), chomping (3-4), js-yaml's `fast` (5), tagged or anchored (6). */
   private readonly flags: Uint8Array;
@@ -59,9 +80,11 @@ export class YamlLines {
   readonly documents: number[] = [];
 
   constructor(
-    private readonly text: string,
+    private readonly index: LineIndex,
     events: readonly Event[],
+    base = 0,
   ) {
+    this.text = index.text;
     const n = events.length;
     const type = (this.type = new Uint8Array(n));
     const flags = (this.flags = new Uint8Array(n));
@@ -81,18 +104,20 @@ export class YamlLines {
       } else if (t === SCALAR) {
         const marked = e.tagStart >= 0 || e.anchorStart >= 0;
         // js-yaml's own node position: tag, then anchor, then value
-        pos[i] = e.tagStart >= 0 ? e.tagStart : e.anchorStart >= 0 ? e.anchorStart : e.valueStart;
-        valueStart[i] = e.valueStart;
-        valueEnd[i] = e.valueEnd;
+        const p = e.tagStart >= 0 ? e.tagStart : e.anchorStart >= 0 ? e.anchorStart : e.valueStart;
+        pos[i] = p < 0 ? -1 : base + p; // an offset of -1 (none) stays -1
+        valueStart[i] = e.valueStart < 0 ? -1 : base + e.valueStart;
+        valueEnd[i] = e.valueEnd < 0 ? -1 : base + e.valueEnd;
         indent[i] = e.indent;
         flags[i] = e.style | (e.chomping << 3) | (e.fast ? 32 : 0) | (marked ? 64 : 0);
       } else if (t === MAPPING || t === SEQUENCE) {
-        pos[i] = e.tagStart >= 0 ? e.tagStart : e.anchorStart >= 0 ? e.anchorStart : e.start;
+        const p = e.tagStart >= 0 ? e.tagStart : e.anchorStart >= 0 ? e.anchorStart : e.start;
+        pos[i] = p < 0 ? -1 : base + p;
         open.push(i);
       } else if (t === EVENT_ID.DOCUMENT) {
         this.documents.push(i + 1);
       } else {
-        pos[i] = e.anchorStart; // an alias: where `*name` is
+        pos[i] = e.anchorStart < 0 ? -1 : base + e.anchorStart; // an alias: where `*name` is
       }
     }
   }
@@ -101,19 +126,6 @@ export class YamlLines {
   private after(i: number): number {
     const t = this.type[i];
     return t === MAPPING || t === SEQUENCE ? this.next[i] : i + 1;
-  }
-
-  /** 1-based line of a source offset. */
-  lineAt(offset: number): number {
-    const starts = (this.starts ??= lineStarts(this.text));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
   }
 
   /** 1-based line of `path` (or of its deepest existing parent) below the node event at `root`. */
@@ -142,7 +154,7 @@ export class YamlLines {
       if (found < 0) break;
       node = found;
     }
-    return this.lineAt(at);
+    return this.index.lineAt(at);
   }
 
   private isKey(i: number, key: string): boolean {
@@ -175,5 +187,5 @@ function lineStarts(text: string): Uint32Array {
 /** 0-based line of `path` within a single document's text (tests and one-off lookups). */
 export function lineOfPath(docText: string, path: string): number {
   const events = parseEvents(docText, {});
-  return new YamlLines(docText, events).lineOf(1, path) - 1;
+  return new YamlLines(new LineIndex(docText), events).lineOf(1, path) - 1;
 }
