@@ -50,3 +50,30 @@ export class WeakMemo<K extends object, V> {
     this.table.set(key, value);
   }
 }
+
+/**
+ * The last key's value only. The engine runs every rule on one object before the next, so a per-object
+ * derivation (the pod spec found, the PSS view) is asked for the same object many times in a row and
+ * never again after: kept here, it dies young with its object's turn instead of surviving in a table
+ * the garbage collector copies and promotes.
+ */
+export class LastMemo<K extends object, V> {
+  private key: K | undefined;
+  private value: V | undefined;
+
+  constructor() {
+    resets.push(() => {
+      this.key = undefined;
+      this.value = undefined;
+    });
+  }
+
+  get(key: K): V | undefined {
+    return key === this.key ? this.value : undefined;
+  }
+
+  set(key: K, value: V): void {
+    this.key = key;
+    this.value = value;
+  }
+}

@@ -1,7 +1,7 @@
 // Finds the pod spec and every container (init, regular, ephemeral) in any workload kind.
 import { parseK8sToken } from "./tokens";
 import { Obj, asArray, asObject, asString } from "./util";
-import { memoize, WeakMemo } from "./memo";
+import { LastMemo, memoize } from "./memo";
 
 /** Where each workload kind keeps its pod spec. */
 const POD_SPEC_PATHS: Record<string, string[]> = {
@@ -78,8 +78,8 @@ export interface PodSpecRef {
   windows: boolean;
 }
 
-// Every PSS rule reads the same object: find its pod once per (object, type).
-const podCache = new WeakMemo<object, { type: unknown; pod: PodSpecRef | undefined }>();
+// Every workload rule reads the same object in turn: find its pod once per (object, type).
+const podCache = new LastMemo<object, { type: unknown; pod: PodSpecRef | undefined }>();
 
 /** The pod spec of a workload object, with every container; undefined if this is not a workload or has no spec. */
 export function findPodSpec(typeOrKind: unknown, obj: unknown): PodSpecRef | undefined {

@@ -123,6 +123,52 @@ function policyBase(def: Omit<RuleInfo, "pack">, schema: Parameters<typeof toPul
 /** Like @pulumi/policy's `__pulumiType`: lets the offline engine skip non-matching types without a call. */
 export const APPLIES_TO = "__appliesTo";
 
+const NO_EXEMPTIONS: readonly Exemption[] = Object.freeze([]);
+
+/**
+ * One rule's run on one object: the check's context and where its violations go (the engine's report,
+ * or the exemption sink when an exemption matches). One object per run: rules run 100,000+ times on a
+ * big manifest set.
+ */
+class ResourceRun<C> implements ResourceCheckCtx<C> {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly props: Obj;
+  private exemption: Exemption | undefined | null = null; // null: not looked up yet
+
+  constructor(
+    private readonly args: ResourceValidationArgs,
+    readonly config: C,
+    private readonly fix: string,
+    private readonly reportViolation: ReportViolation,
+  ) {
+    this.type = args.type;
+    this.name = args.name;
+    this.urn = args.urn;
+    this.props = asObject(args.props) ?? {};
+  }
+
+  /** A bound function (rules pass it on as a callback). */
+  readonly report = (path: string, problem: string, fix?: string): void => this.emit(message(path, problem, fix ?? this.fix));
+
+  emit(msg: string): void {
+    const exemptions = (this.config as { exemptions?: readonly Exemption[] }).exemptions ?? NO_EXEMPTIONS;
+    if (exemptions.length > 0) {
+      const args = this.args;
+      if (this.exemption === null) {
+        const key = known(() => objectKey(args.type, args.name, args.props)) ?? `${args.type}::${args.name}`;
+        this.exemption = exemptionFor(exemptions, args.urn, key, `${args.type}::${args.name}`);
+      }
+      if (this.exemption) {
+        (args as unknown as Record<symbol, ExemptionSink | undefined>)[EXEMPTION_SINK]?.(msg, this.exemption, args.urn);
+        return;
+      }
+    }
+    this.reportViolation(msg);
+  }
+}
+
 export function resourceRule<S extends ConfigShape>(pack: Pack, def: ResourceRuleDef<S>): ResourceValidationPolicy {
   const schema = ruleConfigSchema(def.config ?? ({} as S));
   const parse = configParser(def.name, schema);
@@ -135,35 +181,12 @@ export function resourceRule<S extends ConfigShape>(pack: Pack, def: ResourceRul
         reportViolation(cfg.error);
         return;
       }
-      const exemptions: Exemption[] = cfg.value.exemptions ?? [];
-      const sink = (args as unknown as Record<symbol, ExemptionSink | undefined>)[EXEMPTION_SINK];
-      let exemption: Exemption | undefined | null = null; // null: not looked up yet
-      const emit = (msg: string) => {
-        if (exemptions.length > 0) {
-          if (exemption === null) {
-            const key = known(() => objectKey(args.type, args.name, args.props)) ?? `${args.type}::${args.name}`;
-            exemption = exemptionFor(exemptions, args.urn, key, `${args.type}::${args.name}`);
-          }
-          if (exemption) {
-            sink?.(msg, exemption, args.urn);
-            return;
-          }
-        }
-        reportViolation(msg);
-      };
-      const ctx: ResourceCheckCtx<any> = {
-        type: args.type,
-        name: args.name,
-        urn: args.urn,
-        props: asObject(args.props) ?? {},
-        config: cfg.value,
-        report: (path, problem, fix) => emit(message(path, problem, fix ?? def.fix)),
-      };
+      const ctx = new ResourceRun(args, cfg.value as z.output<z.ZodObject<S>>, def.fix, reportViolation);
       try {
         def.check(ctx);
       } catch (e) {
         if (isUnknownValueError(e)) throw e; // the engine reports it as "can't run during preview"
-        emit(`internal error while checking this object (${e instanceof Error ? e.message : show(e)}); it is probably malformed. Fix: ${def.fix}`);
+        ctx.emit(`internal error while checking this object (${e instanceof Error ? e.message : show(e)}); it is probably malformed. Fix: ${def.fix}`);
       }
     },
   };

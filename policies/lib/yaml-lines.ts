@@ -38,6 +38,8 @@ interface RawEvent {
 
 const { MAPPING, SEQUENCE, SCALAR, POP } = EVENT_ID;
 const PLAIN = SCALAR_STYLE.PLAIN;
+/** Path depth the last-walk memo keeps (deeper segments are walked each time). */
+const MEMO_DEPTH = 32;
 
 /** A file's text and where its lines start (computed on the first lookup), shared by its chunks' YamlLines. */
 export class LineIndex {
@@ -74,8 +76,15 @@ export class YamlLines {
   private readonly pos: Int32Array;
   private readonly valueStart: Int32Array;
   private readonly valueEnd: Int32Array;
-  /** For a mapping or sequence: the index after its POP (other events: unused). */
+  /** For each node: the index of the event after it (for a mapping or sequence, after its POP). */
   private readonly next: Int32Array;
+  // The last lookup's walk (lookups come object by object, and an object's fields share prefixes such
+  // as `spec.template.spec.containers[0]`): its root, segments, and the node and offset after each.
+  private lastRoot = -1;
+  private lastSegs: readonly PathSeg[] = [];
+  private lastDepth = 0;
+  private readonly lastNode = new Int32Array(MEMO_DEPTH);
+  private readonly lastAt = new Int32Array(MEMO_DEPTH);
   /** Index of each document's root node event, in stream order (js-yaml builds one value per document). */
   readonly documents: number[] = [];
 
@@ -98,6 +107,7 @@ export class YamlLines {
       const e = events[i] as unknown as RawEvent;
       const t = e.type;
       type[i] = t;
+      next[i] = i + 1;
       if (t === POP) {
         const o = open.pop();
         if (o !== undefined) next[o] = i + 1;
@@ -122,30 +132,35 @@ export class YamlLines {
     }
   }
 
-  /** Index of the event after the node at `i` (a collection's subtree skipped). */
-  private after(i: number): number {
-    const t = this.type[i];
-    return t === MAPPING || t === SEQUENCE ? this.next[i] : i + 1;
-  }
-
   /** 1-based line of `path` (or of its deepest existing parent) below the node event at `root`. */
   lineOf(root: number, path: string): number {
-    const { type, pos } = this;
-    let at = pos[root];
+    const { type, pos, next, lastNode, lastAt } = this;
+    const segs = parsePath(path);
     let node = root;
-    for (const seg of parsePath(path)) {
+    let at = pos[root];
+    let d = 0; // segments resolved
+    if (root === this.lastRoot) {
+      const same = Math.min(this.lastDepth, segs.length);
+      while (d < same && segs[d] === this.lastSegs[d]) d++;
+      if (d > 0) {
+        node = lastNode[d - 1];
+        at = lastAt[d - 1];
+      }
+    }
+    for (; d < segs.length; d++) {
+      const seg = segs[d];
       let found = -1;
       if (type[node] === MAPPING && typeof seg === "string") {
-        for (let k = node + 1; type[k] !== POP; k = this.after(this.after(k))) {
+        for (let k = node + 1; type[k] !== POP; k = next[next[k]]) {
           if (this.isKey(k, seg)) {
             if (pos[k] >= 0) at = pos[k];
-            found = this.after(k);
+            found = next[k];
             break;
           }
         }
       } else if (type[node] === SEQUENCE && typeof seg === "number") {
         let k = node + 1;
-        for (let i = 0; i < seg && type[k] !== POP; i++) k = this.after(k);
+        for (let i = 0; i < seg && type[k] !== POP; i++) k = next[k];
         if (type[k] !== POP) {
           at = Math.max(at, pos[k]); // an empty item (`- `) has no offset of its own
           found = k;
@@ -153,7 +168,14 @@ export class YamlLines {
       }
       if (found < 0) break;
       node = found;
+      if (d < MEMO_DEPTH) {
+        lastNode[d] = node;
+        lastAt[d] = at;
+      }
     }
+    this.lastRoot = root;
+    this.lastSegs = segs;
+    this.lastDepth = Math.min(d, MEMO_DEPTH);
     return this.index.lineAt(at);
   }
 

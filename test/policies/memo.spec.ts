@@ -1,7 +1,7 @@
 // policies/lib/memo: the memo tables behind the rules' hot paths remember, stay bounded, and are all
 // emptied before each test by the root hook (test/memo-reset.js), so no test reads another's answers.
 import * as assert from "assert";
-import { clearMemos, memoize, memoTable, WeakMemo } from "../../policies/lib/memo";
+import { clearMemos, LastMemo, memoize, memoTable, WeakMemo } from "../../policies/lib/memo";
 
 let loadCalls = 0;
 const probe = memoize((k: string) => `${k}${++loadCalls}`);
@@ -32,5 +32,16 @@ describe("policy memo tables", () => {
     assert.deepStrictEqual([w.get(key), t.get("k")], [1, 1]);
     clearMemos();
     assert.deepStrictEqual([w.get(key), t.get("k"), t.size], [undefined, undefined, 0]);
+  });
+
+  it("LastMemo answers for the last key only (the object whose rules are running), and forgets on clearMemos", () => {
+    const m = new LastMemo<object, string>();
+    const [a, b] = [{}, {}];
+    m.set(a, "a");
+    assert.deepStrictEqual([m.get(a), m.get(b)], ["a", undefined]);
+    m.set(b, "b");
+    assert.deepStrictEqual([m.get(a), m.get(b)], [undefined, "b"]); // a's turn is over
+    clearMemos();
+    assert.strictEqual(m.get(b), undefined);
   });
 });

@@ -3,6 +3,7 @@
 // parsePath memoizes per process, so each test loads its own copy of the module (`fresh`) and the
 // path split is computed, not remembered.
 import * as assert from "assert";
+import { parseEvents } from "js-yaml";
 import type * as Lines from "../../policies/lib/yaml-lines";
 import { freshModule } from "./harness";
 
@@ -55,6 +56,27 @@ describe("policies/lib/yaml-lines (fresh module per test)", () => {
     const { lineOfPath } = fresh();
     const want: [string, number][] = [["a.b[1].c", 4], ["a.b[0]", 3], ["d.e", 7], ["d", 7], ["a", 1], ["", 0]];
     assert.deepStrictEqual(want.map(([p]) => [p, lineOfPath(JSON_TEXT, p)]), want);
+  });
+  it("remembers the last walk without changing an answer: shared prefixes, a failed walk, another document in between", () => {
+    const { YamlLines, LineIndex } = fresh();
+    const text = `${BLOCK}---\n${JSON_TEXT}\n`;
+    const events = parseEvents(text, {});
+    const lines = new YamlLines(new LineIndex(text), events);
+    const [a, b] = lines.documents;
+    const asked: [number, string][] = [
+      [a, "spec.list[2].c"], [a, "spec.list[2]"], [a, "spec.list[2].c"], [a, "spec.list[1]"], [a, "spec.key.deep"], [a, "spec.key.missing.x"],
+      [a, "spec.key.deep"], [b, "a.b[1].c"], [a, "spec.list[2].c"], [b, "a.b[0]"], [b, "a.b[1].c"], [a, 'metadata.annotations["x.y/z"]'],
+      [a, "metadata.annotations.plain"], [a, ""], [a, "spec"], [a, "spec.list[9].x"], [a, "spec.list[0]"],
+    ];
+    const once = (root: number, p: string) => new YamlLines(new LineIndex(text), events).lineOf(root, p); // nothing remembered
+    const got = asked.map(([r, p]) => lines.lineOf(r, p));
+    assert.deepStrictEqual(got, asked.map(([r, p]) => once(r, p)));
+    assert.deepStrictEqual(got.slice(0, 8), [12, 12, 12, 9, 14, 13, 14, 20]); // 1-based; the JSON document starts at line 16
+    // every field of both documents, asked in an order that keeps changing prefix and document
+    const all: [number, string][] = [];
+    for (const p of ["metadata", "metadata.annotations.plain", "spec.list[0]", "spec.list[2].c", "spec.key", "spec.key.deep"]) all.push([a, p], [b, p.replace("metadata", "a.b[1]")]);
+    for (let k = 0; k < all.length; k += 3) all.push(all[(k * 7) % all.length]);
+    assert.deepStrictEqual(all.map(([r, p]) => lines.lineOf(r, p)), all.map(([r, p]) => once(r, p)));
   });
   it("a tagged or anchored key at the very start of the text", () => {
     const { lineOfPath } = fresh();

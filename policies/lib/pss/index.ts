@@ -5,7 +5,7 @@ import { Obj } from "../util";
 import { BASELINE_CHECKS, PssCheck } from "./baseline";
 import { podView, PssFinding, PssLevel, PssOptions, PssPod } from "./pod";
 import { RESTRICTED_CHECKS } from "./restricted";
-import { WeakMemo } from "../memo";
+import { LastMemo } from "../memo";
 
 export type { PssCheck } from "./baseline";
 export type { PssFinding, PssLevel, PssOptions } from "./pod";
@@ -32,8 +32,8 @@ export function checkPodSecurity(podMeta: Record<string, any> | undefined, podSp
   return checksFor(level).flatMap((c) => c.run(pod));
 }
 
-// Rules run a few checks each on the same pod: build its view once per (spec, paths).
-const views = new WeakMemo<object, { meta: unknown; specPath?: string; metaPath?: string; view: PssPod }>();
+// Rules run a few checks each on the same pod, in turn: build its view once per (spec, paths).
+const views = new LastMemo<object, { meta: unknown; specPath?: string; metaPath?: string; view: PssPod }>();
 function cachedView(meta: Obj | undefined, spec: Obj, opts?: PssOptions): PssPod {
   const hit = views.get(spec);
   if (hit && hit.meta === meta && hit.specPath === opts?.specPath && hit.metaPath === opts?.metaPath) return hit.view;
