@@ -68,16 +68,21 @@ export class LineIndex {
  * lookup jumps over siblings in one step. Offsets are stored file-absolute.
  */
 export class YamlLines {
-  private readonly text: string;
-  private readonly type: Uint8Array;
-  /** Scalars: style (bits 0-2), chomping (3-4), js-yaml's `fast` (5), tagged or anchored (6). */
-  private readonly flags: Uint8Array;
-  private readonly indent: Int32Array;
-  private readonly pos: Int32Array;
-  private readonly valueStart: Int32Array;
-  private readonly valueEnd: Int32Array;
+  // The copy of the events, read here and by policies/lib/yaml-construct.ts (which builds plain
+  // documents from it rather than from the event objects).
+  /** The whole file's text (offsets below are into it). */
+  readonly text: string;
+  /** js-yaml's EVENT_ID of each event. */
+  readonly type: Uint8Array;
+  /** Scalars: style (bits 0-2), chomping (3-4), js-yaml's `fast` (5); any node: tagged or anchored (6). */
+  readonly flags: Uint8Array;
+  readonly indent: Int32Array;
+  readonly pos: Int32Array;
+  /** Scalars: the value's range (-1: no value, an empty scalar). */
+  readonly valueStart: Int32Array;
+  readonly valueEnd: Int32Array;
   /** For each node: the index of the event after it (for a mapping or sequence, after its POP). */
-  private readonly next: Int32Array;
+  readonly next: Int32Array;
   // The last lookup's walk (lookups come object by object, and an object's fields share prefixes such
   // as `spec.template.spec.containers[0]`): its root, segments, and the node and offset after each.
   private lastRoot = -1;
@@ -123,6 +128,7 @@ export class YamlLines {
       } else if (t === MAPPING || t === SEQUENCE) {
         const p = e.tagStart >= 0 ? e.tagStart : e.anchorStart >= 0 ? e.anchorStart : e.start;
         pos[i] = p < 0 ? -1 : base + p;
+        if (e.tagStart >= 0 || e.anchorStart >= 0) flags[i] = 64;
         open.push(i);
       } else if (t === EVENT_ID.DOCUMENT) {
         this.documents.push(i + 1);

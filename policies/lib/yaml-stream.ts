@@ -13,7 +13,7 @@
 // reads (values, document numbers, lines, errors) on the conformance fixtures and on cut-prone streams.
 // upstream: nodeca/js-yaml src/parser (readDocument, testDocumentSeparator); YAML 1.2.2 §9.1.4 (c-forbidden)
 import { Event, parseEvents, Schema, YAMLException } from "js-yaml";
-import { constructDocuments } from "./yaml-construct";
+import { constructFromCopy } from "./yaml-construct";
 import { LineIndex, YamlLines } from "./yaml-lines";
 
 /** One document of a file, as the event stream delimits it. */
@@ -80,8 +80,8 @@ function loadChunks(text: string, index: LineIndex, options: LoadOptions, size: 
 
 function addChunk(out: LoadedStream, chunk: string, base: number, index: LineIndex, options: LoadOptions): void {
   const events: Event[] = parseEvents(chunk, { filename: options.filename });
-  const values = constructDocuments(events, { source: chunk, filename: options.filename, schema: options.schema });
   const lines = new YamlLines(index, events, base);
+  const values = constructFromCopy(lines, events, { source: chunk, filename: options.filename, schema: options.schema });
   if (values.length !== lines.documents.length) throw new Error(`internal: ${values.length} values for ${lines.documents.length} documents`);
   for (let i = 0; i < values.length; i++) {
     out.values.push(values[i]);
