@@ -43,13 +43,14 @@ export interface LoadedStream {
 
 export const CHUNK_SIZE = 64 * 1024;
 const MARKER = /^---(?=[ \t\r\n]|$)/gm;
-const DIRECTIVE = /^%/m;
+/** A `%` at the start of a line (YAML's line breaks are LF and CR): a directive, or a line that may be one. */
+const hasDirective = (text: string) => text.startsWith("%") || text.includes("\n%") || text.includes("\r%");
 
 /** Parses a whole YAML stream: its documents' values, and their field lines. YAMLException as js-yaml raises it. */
 export function loadStream(text: string, options: LoadOptions): LoadedStream {
   const size = Math.max(1, options.chunkSize ?? CHUNK_SIZE);
   const index = new LineIndex(text);
-  if (text.length > size && !DIRECTIVE.test(text)) {
+  if (text.length > size && !hasDirective(text)) {
     try {
       return loadChunks(text, index, options, size);
     } catch (e) {
