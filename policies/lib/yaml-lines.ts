@@ -44,6 +44,8 @@ const MEMO_DEPTH = 32;
 /** A file's text and where its lines start (computed on the first lookup), shared by its chunks' YamlLines. */
 export class LineIndex {
   private starts?: Uint32Array;
+  /** The last answer's line (0-based): lookups come object by object, a few lines apart. */
+  private last = 0;
 
   constructor(readonly text: string) {}
 
@@ -52,11 +54,33 @@ export class LineIndex {
     const starts = (this.starts ??= lineStarts(this.text));
     let lo = 0;
     let hi = starts.length - 1;
+    // gallop from the last answer to a small range holding the line, then bisect it
+    const last = this.last;
+    let step = 8;
+    if (starts[last] <= offset) {
+      lo = last;
+      while (lo + step <= hi && starts[lo + step] <= offset) {
+        lo += step;
+        step *= 2;
+      }
+      hi = Math.min(hi, lo + step - 1);
+    } else {
+      hi = last - 1;
+      for (let q = hi + 1 - step; q > lo; q = hi + 1 - step) {
+        if (starts[q] <= offset) {
+          lo = q;
+          break;
+        }
+        hi = q - 1;
+        step *= 2;
+      }
+    }
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.last = lo;
     return lo + 1;
   }
 }
@@ -190,7 +214,11 @@ export class YamlLines {
     const f = this.flags[i];
     if ((f & 7) === PLAIN && (f & 64) === 0) {
       const start = this.valueStart[i];
-      return this.valueEnd[i] - start === key.length && this.text.startsWith(key, start);
+      const n = key.length;
+      if (this.valueEnd[i] - start !== n) return false;
+      const text = this.text;
+      for (let j = 0; j < n; j++) if (text.charCodeAt(start + j) !== key.charCodeAt(j)) return false; // inlined, unlike startsWith
+      return true;
     }
     // quoted, block, tagged or anchored: decode as js-yaml does
     const e = { type: SCALAR, valueStart: this.valueStart[i], valueEnd: this.valueEnd[i], anchorStart: -1, anchorEnd: -1, tagStart: -1, tagEnd: -1 };

@@ -78,6 +78,17 @@ describe("policies/lib/yaml-lines (fresh module per test)", () => {
     for (let k = 0; k < all.length; k += 3) all.push(all[(k * 7) % all.length]);
     assert.deepStrictEqual(all.map(([r, p]) => lines.lineOf(r, p)), all.map(([r, p]) => once(r, p)));
   });
+  it("finds the line of any offset, whatever the offset asked before (near, far, back, first, last)", () => {
+    const { LineIndex } = fresh();
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    const text = Array.from({ length: 3000 }, () => "x".repeat(rand(40))).join("\n");
+    const index = new LineIndex(text);
+    const naive = (offset: number) => text.slice(0, offset).split("\n").length;
+    const offsets = [0, text.length - 1, 0, text.length, 5, 6, 1000, 999, 1001, 40_000, 3, text.length - 2];
+    for (let k = 0; k < 400; k++) offsets.push(k % 3 === 0 ? rand(text.length) : Math.max(0, Math.min(text.length - 1, offsets[offsets.length - 1] + rand(400) - 200)));
+    assert.deepStrictEqual(offsets.map((o) => index.lineAt(o)), offsets.map(naive));
+  });
   it("a tagged or anchored key at the very start of the text", () => {
     const { lineOfPath } = fresh();
     assert.strictEqual(lineOfPath("!!str a:\n  b: 1\n", "a.b"), 1);
