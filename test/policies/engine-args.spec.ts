@@ -84,6 +84,21 @@ describe("offline engine: what a policy receives and how its failures are report
     runSpy([res("a"), { ...res("b"), type: "test:index:Other" }], validate);
     assert.deepStrictEqual(seen, ["b"]);
   });
+  it("type filters (a type token, the rule builder's APPLIES_TO, none) hold for every object when types interleave, in policy order", () => {
+    const seen: string[] = [];
+    const spy = (tag: string) => (args: any) => void seen.push(`${args.name}:${tag}`);
+    const policies = [
+      { name: "other-only", description: "t", validateResource: Object.assign(spy("token"), { __pulumiType: "test:index:Other" }) },
+      { name: "thing-only", description: "t", validateResource: Object.assign(spy("applies"), { __appliesTo: (t: string) => t === "test:index:Thing" }) },
+      { name: "all", description: "t", validateResource: [spy("all1"), spy("all2")] },
+    ];
+    const other = (name: string) => ({ ...res(name), type: "test:index:Other" });
+    freshEngine().evaluatePolicies([res("a"), other("b"), res("c"), other("d"), other("e")], { env: "x", config: CONFIG, packs: ["aws"], policies: { aws: policies as any } });
+    assert.deepStrictEqual(seen, [
+      "a:applies", "a:all1", "a:all2", "b:token", "b:all1", "b:all2", "c:applies", "c:all1", "c:all2",
+      "d:token", "d:all1", "d:all2", "e:token", "e:all1", "e:all2",
+    ]);
+  });
   it("stack policies: parents, dependencies and property dependencies as views; unknown URNs dropped; reports by URN", () => {
     let views: any[] = [];
     const stack = {
