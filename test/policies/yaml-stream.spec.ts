@@ -61,6 +61,8 @@ const CUT_PRONE = [
   "a: [1,\n---\n]\n",
   "a: {b: 1,\n---\n}\n",
   "a: 1\n---\nb: [\n---\nc: 1\n",
+  '--- "x\n---\ny"\n', // a root-level quoted scalar across a marker: an error read whole
+  "--- plain\ntext\n---\nmore\n", // a root-level multi-line plain scalar ends at the marker
   "a: &x 1\n---\nb: *x\n", // anchors do not cross documents, cut or not
   "spec:\n  containers:\n  - name: a\n    image: x\n---\nkind: Pod\nspec:\n  containers:\n  - {name: b, image: y}\n",
 ];
