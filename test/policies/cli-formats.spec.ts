@@ -6,6 +6,7 @@ import * as path from "path";
 import { parseDocument, stringify } from "yaml";
 import { parseManifestText } from "../../policies/lib/manifests";
 import { lineOfPath } from "../../policies/lib/yaml-lines";
+import { CHUNK_SIZE } from "../../policies/lib/yaml-stream";
 import { makeObject } from "../../tools/bench/policy";
 import { podWith, workload } from "./fixtures";
 import { runCli } from "./harness";
@@ -58,6 +59,17 @@ describe("policy checker: locations, YAML 1.1, formats", () => {
     assert.ok(policies.includes("k8s-no-privileged") && policies.includes("k8s-no-privilege-escalation"), policies.join());
     const parsed = parseManifestText("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: m}\ndata: {mode: 0755, on: off, when: 2024-01-02}\n", "m.yaml");
     assert.deepStrictEqual(parsed.resources[0].props.data, { mode: 493, true: false, when: "2024-01-02" });
+  });
+
+  it("a file read in chunks keeps YAML 1.1 and locations: privileged: yes in its last document is caught at its line", () => {
+    const filler = Array.from({ length: 120 }, (_, i) => stringify(makeObject(i, 4)));
+    const pod = stringify({ ...workload("Pod"), metadata: { name: "late", namespace: "apps" } }).replace(/( *)allowPrivilegeEscalation: false/, "$1allowPrivilegeEscalation: false\n$1privileged: yes");
+    const text = [...filler, pod].join("---\n");
+    assert.ok(text.length > 2 * CHUNK_SIZE, `${text.length} characters`);
+    const j = JSON.parse(run(["check", file("big.yaml", text), "--json"]).out);
+    const late = j.violations.filter((v: any) => v.policy === "k8s-no-privileged" && v.object.endsWith("/late"));
+    const line = text.split("\n").findIndex((l) => l.trim() === "privileged: yes") + 1;
+    assert.deepStrictEqual(late.map((v: any) => [v.document, v.fieldLine]), [[120, line]]);
   });
 
   it("the fast parser gives the same objects as the yaml package's YAML 1.1 composer", () => {
