@@ -8,7 +8,7 @@
 // js-yaml's constructor, which also raises its exact errors. Measured by `npm run bench` and checked
 // against js-yaml's own output by test/policies/yaml-construct.spec.ts.
 // upstream: nodeca/js-yaml src/constructor (constructFromEvents, addValue, addMappingValue)
-import { constructFromEvents, Event, EVENT_ID, getScalarValue, ScalarEvent, Schema, SCALAR_STYLE } from "js-yaml";
+import { constructFromEvents, Event, EVENT_ID, Schema, SCALAR_STYLE } from "js-yaml";
 import { LineIndex, YamlLines } from "./yaml-lines";
 
 const { MAPPING, SEQUENCE, SCALAR, POP, ALIAS } = EVENT_ID;
@@ -81,7 +81,7 @@ function plainResolver(schema: Schema): Resolve {
 
 /** Builds the plain document whose root node is at `from` and whose POP is at `end`; BAIL when it is not plain. */
 function plainDocument(copy: YamlLines, from: number, end: number, resolve: Resolve): unknown {
-  const { type, flags, valueStart, valueEnd, indent, text } = copy;
+  const { type, flags } = copy;
   const containers: (Record<string, unknown> | unknown[])[] = [];
   const keys: (string | undefined)[] = []; // per open mapping: the key waiting for its value
   let root: unknown = null;
@@ -100,9 +100,7 @@ function plainDocument(copy: YamlLines, from: number, end: number, resolve: Reso
       keys.push(undefined);
       continue;
     } else if (t === SCALAR) {
-      const vs = valueStart[i];
-      // js-yaml's getScalarValue: a `fast` scalar is its source text; others are decoded
-      const source = vs < 0 ? "" : f & 32 ? text.slice(vs, valueEnd[i]) : decode(text, vs, valueEnd[i], f, indent[i]);
+      const source = copy.scalar(i);
       value = (f & 7) === PLAIN ? resolve(source) : source;
       if (value === BAIL) return BAIL;
     } else {
@@ -130,10 +128,4 @@ function plainDocument(copy: YamlLines, from: number, end: number, resolve: Reso
     }
   }
   return containers.length === 0 ? root : BAIL;
-}
-
-/** A quoted, block or multi-line plain scalar's value, by js-yaml's own getScalarValue. */
-function decode(text: string, valueStart: number, valueEnd: number, flags: number, indent: number): string {
-  const scalar = { type: SCALAR, valueStart, valueEnd, style: flags & 7, chomping: (flags >> 3) & 3, indent, fast: false, tagStart: -1, tagEnd: -1, anchorStart: -1, anchorEnd: -1 };
-  return getScalarValue(text, scalar as unknown as ScalarEvent);
 }

@@ -220,9 +220,17 @@ export class YamlLines {
       for (let j = 0; j < n; j++) if (text.charCodeAt(start + j) !== key.charCodeAt(j)) return false; // inlined, unlike startsWith
       return true;
     }
-    // quoted, block, tagged or anchored: decode as js-yaml does
-    const e = { type: SCALAR, valueStart: this.valueStart[i], valueEnd: this.valueEnd[i], anchorStart: -1, anchorEnd: -1, tagStart: -1, tagEnd: -1 };
-    return getScalarValue(this.text, { ...e, style: (f & 7) as ScalarEvent["style"], chomping: ((f >> 3) & 3) as ScalarEvent["chomping"], indent: this.indent[i], fast: (f & 32) !== 0 }) === key;
+    return this.scalar(i) === key; // quoted, block, tagged or anchored: decoded as js-yaml does
+  }
+
+  /** The scalar at `i`'s value, as js-yaml's getScalarValue gives it: a `fast` scalar is its source text. */
+  scalar(i: number): string {
+    const start = this.valueStart[i];
+    if (start < 0) return "";
+    const f = this.flags[i];
+    if (f & 32) return this.text.slice(start, this.valueEnd[i]);
+    const e = { type: SCALAR, valueStart: start, valueEnd: this.valueEnd[i], style: f & 7, chomping: (f >> 3) & 3, indent: this.indent[i], fast: false, tagStart: -1, tagEnd: -1, anchorStart: -1, anchorEnd: -1 };
+    return getScalarValue(this.text, e as unknown as ScalarEvent);
   }
 }
 
